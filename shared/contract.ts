@@ -1,0 +1,108 @@
+// The one contract between the UI and the workstation backend. Both transports (Electron
+// IPC and the browser host's WebSocket) are generic over it: a new method is added here
+// and in the backend's handler table, nowhere else.
+import { z } from 'zod';
+import { CaseIntake, CaseRecord, CaseSummary, Note, NoteText } from './domain';
+import { CASE_EVENT_TYPES } from './machines/case';
+import { UserProfile } from './sync-protocol';
+
+export const Session = z.object({
+  user: UserProfile,
+  workstationCode: z.string(),
+});
+export type Session = z.infer<typeof Session>;
+
+export const SyncStatus = z.object({
+  state: z.enum(['signed_out', 'online', 'syncing', 'offline']),
+  pending: z.number().int().nonnegative(),
+  /** Mutations the server refused: kept for the agent, never dropped silently. */
+  rejected: z.number().int().nonnegative(),
+  lastSyncedAt: z.string().nullable(),
+  lastError: z.string().nullable(),
+  /** When the next retry happens while offline (backoff). */
+  nextRetryAt: z.string().nullable(),
+});
+export type SyncStatus = z.infer<typeof SyncStatus>;
+
+export const CaseDetail = z.object({
+  case: CaseRecord,
+  notes: z.array(Note),
+  pending: z.boolean(),
+  allowedEvents: z.array(z.enum(CASE_EVENT_TYPES as ['START', 'RESOLVE', 'CLOSE'])),
+  rejections: z.array(z.object({ mutationId: z.string(), name: z.string(), code: z.string() })),
+});
+export type CaseDetail = z.infer<typeof CaseDetail>;
+
+const CaseId = z.object({ caseId: z.uuid() });
+const Empty = z.object({}).strict();
+
+export const contract = {
+  'session.signIn': {
+    input: z.object({
+      username: z.string().trim().min(1, { message: 'REQUIRED' }).max(64),
+      password: z.string().min(1, { message: 'REQUIRED' }).max(256),
+    }),
+    output: Session,
+  },
+  'session.signOut': { input: Empty, output: z.null() },
+  'session.current': { input: Empty, output: Session.nullable() },
+  'cases.create': { input: CaseIntake, output: CaseRecord },
+  'cases.listMine': { input: Empty, output: z.array(CaseSummary) },
+  'cases.get': { input: CaseId, output: CaseDetail },
+  'cases.addNote': { input: z.object({ caseId: z.uuid(), text: NoteText }), output: Note },
+  'cases.transition': {
+    input: z.object({
+      caseId: z.uuid(),
+      event: z.discriminatedUnion('type', [
+        z.object({ type: z.literal('START') }),
+        z.object({ type: z.literal('RESOLVE'), resolution: NoteText }),
+        z.object({ type: z.literal('CLOSE') }),
+      ]),
+    }),
+    output: CaseDetail,
+  },
+  'sync.status': { input: Empty, output: SyncStatus },
+  'sync.now': { input: Empty, output: SyncStatus },
+} as const;
+
+export const contractEvents = {
+  'case.changed': z.object({ caseIds: z.array(z.string()) }),
+  'sync.status': SyncStatus,
+} as const;
+
+export type MethodName = keyof typeof contract;
+export type EventName = keyof typeof contractEvents;
+export type MethodInput<M extends MethodName> = z.input<(typeof contract)[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.infer<(typeof contract)[M]['output']>;
+export type EventPayload<E extends EventName> = z.infer<(typeof contractEvents)[E]>;
+
+export const METHOD_NAMES = Object.keys(contract) as MethodName[];
+export const EVENT_NAMES = Object.keys(contractEvents) as EventName[];
+
+/** An error that crosses the boundary: a code to translate, a message for logs and people. */
+export interface ContractError {
+  code: string;
+  message: string;
+  /** For validation errors: which field, and the rule it broke. */
+  fields?: { path: string; code: string }[];
+}
+export type ContractResult<T> = { ok: true; value: T } | { ok: false; error: ContractError };
+
+export function validationError(error: z.ZodError): ContractError {
+  const fields = error.issues.map((issue) => ({
+    path: issue.path.join('.') || '(input)',
+    code: /^[A-Z_]+$/.test(issue.message) ? issue.message : issue.code.toUpperCase(),
+  }));
+  return {
+    code: 'VALIDATION',
+    message: `Invalid input: ${fields.map((f) => `${f.path} (${f.code})`).join(', ')}`,
+    fields,
+  };
+}
+
+/** What the renderer sees as `window.workstation`: one function per method, one subscription per event. */
+export type WorkstationApi = {
+  [M in MethodName]: (input: MethodInput<M>) => Promise<ContractResult<MethodOutput<M>>>;
+} & {
+  on: { [E in EventName]: (listener: (payload: EventPayload<E>) => void) => () => void };
+};

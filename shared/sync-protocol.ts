@@ -1,0 +1,110 @@
+// The wire protocol between a workstation and the central API: intent-level mutations
+// pushed in order, changes pulled after a cursor. Versioned so old clients keep working.
+import { z } from 'zod';
+import { CaseIntake, CaseRecord, NoteText, Priority, Role } from './domain';
+
+export const PROTOCOL_VERSION = 1;
+
+export const CreateCaseArgs = z.object({
+  caseId: z.uuid(),
+  number: z.string().regex(/^[A-Z0-9]{2,8}-\d{6}-\d{4,}$/, { message: 'CASE_NUMBER_INVALID' }),
+  intake: CaseIntake,
+  priority: Priority,
+});
+export const AddNoteArgs = z.object({ caseId: z.uuid(), noteId: z.uuid(), text: NoteText });
+export const TransitionArgs = z.object({
+  caseId: z.uuid(),
+  event: z.discriminatedUnion('type', [
+    z.object({ type: z.literal('START') }),
+    z.object({ type: z.literal('RESOLVE'), resolution: z.string().max(4000) }),
+    z.object({ type: z.literal('CLOSE') }),
+  ]),
+  baseVersion: z.number().int().nonnegative(),
+});
+
+const mutationBase = {
+  id: z.uuid(),
+  seq: z.number().int().positive(),
+  /** The workstation's clock when the agent acted: kept for audit, never used to order. */
+  recordedAt: z.iso.datetime(),
+};
+export const Mutation = z.discriminatedUnion('name', [
+  z.object({ ...mutationBase, name: z.literal('case.create@1'), args: CreateCaseArgs }),
+  z.object({ ...mutationBase, name: z.literal('case.addNote@1'), args: AddNoteArgs }),
+  z.object({ ...mutationBase, name: z.literal('case.transition@1'), args: TransitionArgs }),
+]);
+export type Mutation = z.infer<typeof Mutation>;
+export type MutationName = Mutation['name'];
+export type MutationArgs<N extends MutationName> = Extract<Mutation, { name: N }>['args'];
+
+export const PushRequest = z.object({
+  protocolVersion: z.literal(PROTOCOL_VERSION),
+  clientId: z.uuid(),
+  mutations: z.array(Mutation).min(1).max(500),
+});
+export type PushRequest = z.infer<typeof PushRequest>;
+
+export const MutationResult = z.object({
+  seq: z.number().int().positive(),
+  mutationId: z.uuid(),
+  status: z.enum(['applied', 'rejected']),
+  code: z.string().nullable(),
+  message: z.string().nullable(),
+});
+export type MutationResult = z.infer<typeof MutationResult>;
+
+export const PushResponse = z.object({
+  results: z.array(MutationResult),
+  lastSeq: z.number().int().nonnegative(),
+});
+export type PushResponse = z.infer<typeof PushResponse>;
+
+/** Server rows as they travel: the server's own note shape, without local flags. */
+export const ServerNote = z.object({
+  id: z.uuid(),
+  caseId: z.uuid(),
+  authorId: z.string(),
+  authorName: z.string(),
+  text: z.string(),
+  createdAt: z.string(),
+  recordedAt: z.string(),
+});
+export type ServerNote = z.infer<typeof ServerNote>;
+
+export const PullResponse = z.object({
+  cursor: z.string(),
+  lastSeq: z.number().int().nonnegative(),
+  cases: z.array(CaseRecord),
+  notes: z.array(ServerNote),
+  hasMore: z.boolean(),
+});
+export type PullResponse = z.infer<typeof PullResponse>;
+
+export const SignInRequest = z.object({
+  username: z.string().trim().min(1, { message: 'REQUIRED' }).max(64),
+  password: z.string().min(1, { message: 'REQUIRED' }).max(256),
+  clientId: z.uuid(),
+});
+export const UserProfile = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  role: Role,
+  teamId: z.string().nullable(),
+  branchId: z.string().nullable(),
+});
+export type UserProfile = z.infer<typeof UserProfile>;
+export const SignInResponse = z.object({
+  token: z.string(),
+  user: UserProfile,
+  /** Site + workstation code for case numbers minted offline, e.g. "BJ" + "A7". */
+  workstationCode: z.string().regex(/^[A-Z0-9]{2,8}$/),
+});
+export type SignInResponse = z.infer<typeof SignInResponse>;
+
+export const ApiError = z.object({
+  code: z.string(),
+  message: z.string(),
+  fields: z.array(z.object({ path: z.string(), code: z.string() })).optional(),
+});
+export type ApiError = z.infer<typeof ApiError>;
