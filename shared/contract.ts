@@ -5,6 +5,9 @@ import { z } from 'zod';
 import { CaseIntake, CaseRecord, CaseSummary, Note, NoteText } from './domain';
 import { CASE_EVENT_TYPES } from './machines/case';
 import { UserProfile } from './sync-protocol';
+import { EVENT_NAMES, METHOD_NAMES, type EventName, type MethodName } from './contract-names';
+
+export { EVENT_NAMES, METHOD_NAMES, type EventName, type MethodName };
 
 export const Session = z.object({
   user: UserProfile,
@@ -63,21 +66,23 @@ export const contract = {
   },
   'sync.status': { input: Empty, output: SyncStatus },
   'sync.now': { input: Empty, output: SyncStatus },
-} as const;
+} as const satisfies Record<MethodName, { input: z.ZodType; output: z.ZodType }>;
 
 export const contractEvents = {
   'case.changed': z.object({ caseIds: z.array(z.string()) }),
   'sync.status': SyncStatus,
-} as const;
+} as const satisfies Record<EventName, z.ZodType>;
 
-export type MethodName = keyof typeof contract;
-export type EventName = keyof typeof contractEvents;
+// Both directions: a method in the schemas but not in the names list fails to compile.
+type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const _methodNamesMatch: Exactly<keyof typeof contract, MethodName> = true;
+const _eventNamesMatch: Exactly<keyof typeof contractEvents, EventName> = true;
+void _methodNamesMatch;
+void _eventNamesMatch;
 export type MethodInput<M extends MethodName> = z.input<(typeof contract)[M]['input']>;
 export type MethodOutput<M extends MethodName> = z.infer<(typeof contract)[M]['output']>;
 export type EventPayload<E extends EventName> = z.infer<(typeof contractEvents)[E]>;
 
-export const METHOD_NAMES = Object.keys(contract) as MethodName[];
-export const EVENT_NAMES = Object.keys(contractEvents) as EventName[];
 
 /** An error that crosses the boundary: a code to translate, a message for logs and people. */
 export interface ContractError {

@@ -1,0 +1,38 @@
+// The workstation's local cache: one better-sqlite3 connection owned by the backend process.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { migration001 } from './migrations/001_cache';
+
+export type CacheDb = Database.Database;
+
+/** Numbered migrations; each runs once, in its own transaction, recorded in user_version. */
+const MIGRATIONS: readonly string[] = [migration001];
+
+export function openCacheDb(file: string): CacheDb {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  // The outbox is the only copy of offline work: fsync every commit.
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrateCacheDb(db);
+  return db;
+}
+
+export function migrateCacheDb(db: CacheDb): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  MIGRATIONS.forEach((sql, index) => {
+    const version = index + 1;
+    if (version <= current) return;
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${version}`);
+    }).immediate();
+  });
+}
+
+export function cacheSchemaVersion(): number {
+  return MIGRATIONS.length;
+}

@@ -1,0 +1,88 @@
+// HTTP client of the central case API, as the sync engine and sign-in use it.
+import {
+  ApiError,
+  PullResponse,
+  PushResponse,
+  SignInResponse,
+  type PushRequest,
+} from '../../shared/sync-protocol';
+import type { z } from 'zod';
+
+/** The API could not be reached or answered 5xx: retry later, the outbox keeps everything. */
+export class ApiUnreachableError extends Error {
+  readonly code = 'API_UNREACHABLE';
+}
+
+/** The API answered with a definite refusal (4xx): not worth retrying as is. */
+export class ApiRefusedError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly body: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export class CentralApiClient {
+  constructor(
+    readonly baseUrl: string,
+    private readonly timeoutMs = 10_000,
+  ) {}
+
+  signIn(body: { username: string; password: string; clientId: string }) {
+    return this.request('POST', '/auth/sign-in', SignInResponse, { body });
+  }
+
+  push(token: string, body: PushRequest) {
+    return this.request('POST', '/sync/push', PushResponse, { body, token });
+  }
+
+  pull(token: string, query: { clientId: string; cursor: string; limit: number }) {
+    const params = new URLSearchParams({ ...query, limit: String(query.limit) });
+    return this.request('GET', `/sync/pull?${params.toString()}`, PullResponse, { token });
+  }
+
+  private async request<T extends z.ZodType>(
+    method: 'GET' | 'POST',
+    path: string,
+    schema: T,
+    options: { body?: unknown; token?: string },
+  ): Promise<z.infer<T>> {
+    let response: Response;
+    try {
+      response = await fetch(new URL(path, this.baseUrl), {
+        method,
+        headers: {
+          ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        },
+        body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      throw new ApiUnreachableError(`Central API unreachable: ${(error as Error).message}`);
+    }
+    const text = await response.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      json = null;
+    }
+    if (response.status >= 500) throw new ApiUnreachableError(`Central API answered ${response.status}`);
+    if (!response.ok) {
+      const error = ApiError.safeParse(json);
+      throw new ApiRefusedError(
+        response.status,
+        error.success ? error.data.code : `HTTP_${response.status}`,
+        error.success ? error.data.message : text.slice(0, 200),
+        json,
+      );
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) throw new ApiUnreachableError(`Central API sent an unexpected ${path} answer`);
+    return parsed.data;
+  }
+}

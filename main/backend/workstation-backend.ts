@@ -1,0 +1,293 @@
+// The workstation backend: the contract's handlers over the local cache, the session and the
+// sync engine. Plain Node, no electron: Electron runs it in a utility process, the browser
+// host in its own Node process.
+import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { join } from 'node:path';
+import {
+  contract,
+  validationError,
+  type ContractError,
+  type ContractResult,
+  type EventName,
+  type EventPayload,
+  type MethodName,
+  type MethodOutput,
+  type Session,
+} from '../../shared/contract';
+import type { z } from 'zod';
+import { suggestPriority, type CaseRecord } from '../../shared/domain';
+import { allowedCaseEvents, type CaseActor } from '../../shared/machines/case';
+import { openCacheDb, type CacheDb } from './cache-db';
+import { CaseStore, CaseStoreError } from './case-store';
+import { ApiRefusedError, ApiUnreachableError, CentralApiClient } from './central-api-client';
+import type { SecretStore } from './secret-store';
+import { SyncEngine, type SyncEngineOptions } from './sync-engine';
+
+export interface WorkstationBackendOptions {
+  /** Folder of this installation's cache (cache.sqlite lives there). */
+  dataDir: string;
+  /** Base URL of the central case API. */
+  apiUrl: string;
+  secrets: SecretStore;
+  sync?: SyncEngineOptions;
+  now?: () => Date;
+}
+
+type Listener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+type ParsedInput<M extends MethodName> = z.infer<(typeof contract)[M]['input']>;
+type Handlers = { [M in MethodName]: (input: ParsedInput<M>) => Promise<MethodOutput<M>> };
+
+/** A refusal the UI translates by code. */
+export class BackendError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const TOKEN_KEY = 'api-token';
+
+export class WorkstationBackend {
+  readonly store: CaseStore;
+  readonly sync: SyncEngine;
+  private readonly db: CacheDb;
+  private readonly api: CentralApiClient;
+  private readonly listeners = new Set<Listener>();
+  private readonly now: () => Date;
+  private session: Session | null = null;
+  /** Kept in memory only, to renew an expired token without asking the agent again. */
+  private credentials: { username: string; password: string } | null = null;
+
+  private constructor(private readonly options: WorkstationBackendOptions) {
+    this.now = options.now ?? (() => new Date());
+    this.db = openCacheDb(join(options.dataDir, 'cache.sqlite'));
+    this.store = new CaseStore(this.db);
+    this.api = new CentralApiClient(options.apiUrl);
+    this.sync = new SyncEngine(
+      this.store,
+      this.api,
+      { token: () => this.options.secrets.get(TOKEN_KEY), renew: () => this.renewToken() },
+      (status) => this.emit('sync.status', status),
+      (caseIds) => this.emit('case.changed', { caseIds }),
+      { now: this.now, ...options.sync },
+    );
+  }
+
+  /** Opens the cache and, when a token is still in the secret store, resumes the session. */
+  static async open(options: WorkstationBackendOptions): Promise<WorkstationBackend> {
+    const backend = new WorkstationBackend(options);
+    const saved = backend.store.getMeta('session');
+    const token = await options.secrets.get(TOKEN_KEY);
+    if (saved && token) {
+      backend.session = JSON.parse(saved) as Session;
+      backend.sync.start();
+    }
+    return backend;
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.sync.stop();
+    this.listeners.clear();
+    this.db.close();
+  }
+
+  /** The generic entry of both transports: validate, run, answer with a value or a coded error. */
+  async call(method: string, rawInput: unknown): Promise<ContractResult<unknown>> {
+    if (!Object.hasOwn(contract, method)) {
+      return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `No such method: ${method}` } };
+    }
+    const name = method as MethodName;
+    const parsed = contract[name].input.safeParse(rawInput ?? {});
+    if (!parsed.success) return { ok: false, error: validationError(parsed.error) };
+    try {
+      const handler = this.handlers[name] as (input: unknown) => Promise<unknown>;
+      return { ok: true, value: await handler(parsed.data) };
+    } catch (error) {
+      return { ok: false, error: toContractError(error) };
+    }
+  }
+
+  private readonly handlers: Handlers = {
+    'session.signIn': (input) => this.signIn(input.username, input.password),
+    'session.signOut': async () => {
+      this.sync.stop();
+      await this.options.secrets.delete(TOKEN_KEY);
+      this.store.setMeta('session', null);
+      this.session = null;
+      this.credentials = null;
+      return null;
+    },
+    'session.current': async () => this.session,
+    'cases.create': async (intake) => {
+      const session = this.requireSession();
+      const now = this.now().toISOString();
+      const { priority } = suggestPriority(intake);
+      const record = this.store.createCase({
+        record: {
+          ...intake,
+          id: crypto.randomUUID(),
+          status: 'new',
+          priority,
+          ownerId: session.user.id,
+          ownerName: session.user.displayName,
+          teamId: session.user.teamId,
+          branchId: session.user.branchId,
+          resolution: null,
+          createdAt: now,
+          updatedAt: now,
+        },
+        workstationCode: session.workstationCode,
+        actor: this.actor(),
+        now: this.now(),
+      });
+      this.afterLocalChange([record.id]);
+      return record;
+    },
+    'cases.listMine': async () => this.store.listCasesOwnedBy(this.requireSession().user.id),
+    'cases.get': async ({ caseId }) => this.caseDetail(caseId),
+    'cases.addNote': async ({ caseId, text }) => {
+      const session = this.requireSession();
+      const note = this.store.addNote({
+        caseId,
+        text,
+        author: { id: session.user.id, name: session.user.displayName },
+        actor: this.actor(),
+        now: this.now(),
+      });
+      this.afterLocalChange([caseId]);
+      return note;
+    },
+    'cases.transition': async ({ caseId, event }) => {
+      this.requireSession();
+      this.store.transitionCase({ caseId, event, actor: this.actor(), now: this.now() });
+      this.afterLocalChange([caseId]);
+      return this.caseDetail(caseId);
+    },
+    'sync.status': async () => this.sync.status(),
+    'sync.now': async () => {
+      this.requireSession();
+      await this.sync.request();
+      return this.sync.status();
+    },
+  };
+
+  private async signIn(username: string, password: string): Promise<Session> {
+    const clientId = this.store.clientId();
+    let session: Session;
+    try {
+      const answer = await this.api.signIn({ username, password, clientId });
+      session = { user: answer.user, workstationCode: answer.workstationCode };
+      const previousUser = this.store.getMeta('userId');
+      if (previousUser && previousUser !== answer.user.id && this.store.waitingCount() > 0) {
+        throw new BackendError('OTHER_USER_PENDING', 'Another user still has changes waiting to sync here');
+      }
+      this.store.resetForUser(answer.user.id);
+      await this.options.secrets.set(TOKEN_KEY, answer.token);
+      this.store.setMeta(`verifier:${username}`, makeVerifier(password));
+      this.store.setMeta('session', JSON.stringify(session));
+      this.session = session;
+      this.credentials = { username, password };
+      this.sync.start('online');
+      return session;
+    } catch (error) {
+      if (!(error instanceof ApiUnreachableError)) throw error;
+    }
+    // The central API is down: a user who signed in here before can go on working offline.
+    const verifier = this.store.getMeta(`verifier:${username}`);
+    const saved = this.store.getMeta('session');
+    if (!verifier || !saved) {
+      throw new BackendError('OFFLINE_FIRST_SIGN_IN', 'The first sign-in on a workstation needs the central API');
+    }
+    if (!checkVerifier(password, verifier)) throw new BackendError('BAD_CREDENTIALS', 'Wrong username or password');
+    session = JSON.parse(saved) as Session;
+    if (session.user.username !== username) {
+      throw new BackendError('OFFLINE_FIRST_SIGN_IN', 'Only the last user of this workstation can sign in offline');
+    }
+    this.session = session;
+    this.credentials = { username, password };
+    this.sync.start('offline');
+    return session;
+  }
+
+  private async renewToken(): Promise<string | null> {
+    if (!this.credentials) return null;
+    try {
+      const answer = await this.api.signIn({ ...this.credentials, clientId: this.store.clientId() });
+      await this.options.secrets.set(TOKEN_KEY, answer.token);
+      return answer.token;
+    } catch (error) {
+      if (error instanceof ApiRefusedError) this.credentials = null;
+      throw error;
+    }
+  }
+
+  private caseDetail(caseId: string) {
+    const session = this.requireSession();
+    const record: CaseRecord | null = this.store.getCase(caseId);
+    if (!record) throw new BackendError('CASE_NOT_FOUND', 'No such case in this workstation');
+    return {
+      case: record,
+      notes: this.store.listNotes(caseId),
+      pending: this.store.isCasePending(caseId),
+      allowedEvents: allowedCaseEvents(record.status, record, {
+        userId: session.user.id,
+        role: session.user.role,
+      }),
+      rejections: this.store
+        .rejections(caseId)
+        .map((r) => ({ mutationId: r.mutationId, name: r.name, code: r.code })),
+    };
+  }
+
+  private actor(): CaseActor {
+    const session = this.requireSession();
+    return { userId: session.user.id, role: session.user.role };
+  }
+
+  private requireSession(): Session {
+    if (!this.session) throw new BackendError('NOT_SIGNED_IN', 'Sign in first');
+    return this.session;
+  }
+
+  private afterLocalChange(caseIds: string[]): void {
+    this.emit('case.changed', { caseIds });
+    this.sync.emitStatus();
+    void this.sync.request();
+  }
+
+  private emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
+    for (const listener of this.listeners) listener(event, payload);
+  }
+}
+
+function toContractError(error: unknown): ContractError {
+  if (error instanceof BackendError || error instanceof CaseStoreError || error instanceof ApiRefusedError) {
+    return { code: error.code, message: error.message };
+  }
+  if (error instanceof ApiUnreachableError) return { code: error.code, message: error.message };
+  console.error('[workstation] unexpected error', error);
+  return { code: 'INTERNAL', message: 'Unexpected error in the workstation backend' };
+}
+
+/** A local scrypt verifier so that the last user can sign in while the API is down. */
+function makeVerifier(password: string): string {
+  const salt = randomBytes(16);
+  const hash = scryptSync(password, salt, 32);
+  return `scrypt$${salt.toString('base64')}$${hash.toString('base64')}`;
+}
+
+function checkVerifier(password: string, verifier: string): boolean {
+  const [, salt, hash] = verifier.split('$');
+  if (!salt || !hash) return false;
+  const expected = Buffer.from(hash, 'base64');
+  const actual = scryptSync(password, Buffer.from(salt, 'base64'), expected.length);
+  return timingSafeEqual(actual, expected);
+}
+
