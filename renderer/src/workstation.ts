@@ -49,9 +49,7 @@ function createWebSocketWorkstation(): WorkstationApi {
     if (ready) return ready;
     ready = new Promise<WebSocket>((resolve, reject) => {
       const protocol = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
-      const ws = new WebSocket(
-        `${protocol}//${window.location.host}/ws?token=${encodeURIComponent(token)}`,
-      );
+      const ws = new WebSocket(`${protocol}//${window.location.host}/ws?token=${encodeURIComponent(token)}`);
       ws.onopen = () => {
         socket = ws;
         resolve(ws);
@@ -62,7 +60,10 @@ function createWebSocketWorkstation(): WorkstationApi {
         ready = null;
         for (const [id, settle] of waiting) {
           waiting.delete(id);
-          settle({ ok: false, error: { code: 'HOST_UNAVAILABLE', message: 'Workstation host closed the connection' } });
+          settle({
+            ok: false,
+            error: { code: 'HOST_UNAVAILABLE', message: 'Workstation host closed the connection' },
+          });
         }
         // The host may be restarting: reconnect so events keep flowing.
         setTimeout(() => void connect().catch(() => undefined), 1000);
