@@ -119,6 +119,7 @@ export class CaseStore {
         this.db
           .prepare('INSERT INTO notes (id, case_id, data_json, pending) VALUES (?, ?, ?, 1)')
           .run(note.id, note.caseId, JSON.stringify(note));
+        this.db.prepare('UPDATE cases SET pending = 1 WHERE id = ?').run(input.caseId);
         return note;
       })
       .immediate();

@@ -139,7 +139,8 @@ export class SyncEngine {
   }
 
   private async withToken<T>(work: (token: string) => Promise<T>): Promise<T> {
-    const token = await this.credentials.token();
+    // After an offline sign-in there is no token yet: get one as soon as the API answers.
+    const token = (await this.credentials.token()) ?? (await this.credentials.renew());
     if (!token) throw new ApiRefusedError(401, 'UNAUTHENTICATED', 'Not signed in', null);
     try {
       return await work(token);
