@@ -11,7 +11,9 @@ interface ParentPort {
 const parentPort = (process as unknown as { parentPort: ParentPort }).parentPort;
 
 const dataDir = process.env.WORKSTATION_DATA_DIR!;
-const embedded = process.env.CASE_API_URL ? null : await startEmbeddedCentralApi(dataDir);
+const embedded = process.env.CASE_API_URL
+  ? null
+  : await startEmbeddedCentralApi(dataDir, process.env.WORKSTATION_MIGRATIONS_DIR || undefined);
 // keytar arrives with the privacy issue; until then the token lives in this process's memory.
 const backend = await WorkstationBackend.open({
   dataDir,

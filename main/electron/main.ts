@@ -18,7 +18,12 @@ const waiting = new Map<number, (result: ContractResult<unknown>) => void>();
 function startBackend(): UtilityProcess {
   const child = utilityProcess.fork(join(import.meta.dirname, 'backend-process.js'), [], {
     serviceName: 'case-workstation-backend',
-    env: { ...process.env, WORKSTATION_DATA_DIR: join(app.getPath('userData'), 'workstation') },
+    env: {
+      ...process.env,
+      WORKSTATION_DATA_DIR: join(app.getPath('userData'), 'workstation'),
+      // Packaged, the embedded API's .sql migrations ship as a resource (electron-builder.yml).
+      WORKSTATION_MIGRATIONS_DIR: app.isPackaged ? join(process.resourcesPath, 'migrations') : '',
+    },
   });
   child.on('message', (message: { kind: string; id?: number; result?: ContractResult<unknown>; event?: string; payload?: unknown }) => {
     if (message.kind === 'result' && message.id !== undefined) {

@@ -50,7 +50,10 @@ async function signIn(page: Page, launchUrl: string) {
   await expect(page.getByTestId('nav-my-cases')).toBeVisible();
 }
 
-async function logComplaint(page: Page, input: { name: string; phone: string; description: string; expectation: string }) {
+async function logComplaint(
+  page: Page,
+  input: { name: string; phone: string; description: string; expectation: string },
+) {
   await page.getByTestId('nav-new-complaint').click();
   await page.getByTestId('intake-customerName').fill(input.name);
   await page.getByTestId('intake-customerPhone').fill(input.phone);

@@ -19,7 +19,11 @@ beforeAll(async () => {
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>app</title>');
   writeFileSync(join(dir, 'secret.txt'), 'outside the web root');
   // No central API at all: validation must not depend on it.
-  backend = await WorkstationBackend.open({ dataDir: join(dir, 'cache'), apiUrl: 'http://127.0.0.1:9', secrets: new MemorySecretStore() });
+  backend = await WorkstationBackend.open({
+    dataDir: join(dir, 'cache'),
+    apiUrl: 'http://127.0.0.1:9',
+    secrets: new MemorySecretStore(),
+  });
   host = await startWebHost({ backend, staticDir, port: 0 });
 });
 
@@ -63,7 +67,11 @@ describe('the browser host', () => {
   it('answers a call of the wrong shape with a validation error naming the field', async () => {
     const ws = await connect(`?token=${host.token}`, host.url);
     const answer = await call(ws, { kind: 'call', id: 1, method: 'cases.get', input: { caseId: 42 } });
-    expect(answer).toMatchObject({ kind: 'result', id: 1, result: { ok: false, error: { code: 'VALIDATION' } } });
+    expect(answer).toMatchObject({
+      kind: 'result',
+      id: 1,
+      result: { ok: false, error: { code: 'VALIDATION' } },
+    });
     const error = (answer.result as { error: { message: string; fields: { path: string }[] } }).error;
     expect(error.fields.map((f) => f.path)).toEqual(['caseId']);
     expect(error.message).toContain('caseId');
@@ -83,7 +91,10 @@ describe('the browser host', () => {
       },
     });
     expect(intake).toMatchObject({
-      result: { ok: false, error: { code: 'VALIDATION', fields: [{ path: 'description', code: 'REQUIRED' }] } },
+      result: {
+        ok: false,
+        error: { code: 'VALIDATION', fields: [{ path: 'description', code: 'REQUIRED' }] },
+      },
     });
     ws.close();
   });

@@ -29,7 +29,12 @@ const intake = (description: string) => ({
 });
 
 async function startApi() {
-  api = await startCentralApi({ port: apiPort, databaseUrl: postgres.url, seed: true, jwtSecret: 'sync-test-secret' });
+  api = await startCentralApi({
+    port: apiPort,
+    databaseUrl: postgres.url,
+    seed: true,
+    jwtSecret: 'sync-test-secret',
+  });
 }
 
 async function openBackend(secrets = new MemorySecretStore()) {
@@ -110,14 +115,19 @@ describe('the workstation and the central API', () => {
     await call(backend, 'session.signIn', { username: 'agent01', password: 'demo1234' });
     const mine = await call(backend, 'cases.listMine', {});
     expect(mine.map((c) => c.number)).toEqual(expect.arrayContaining([online.number, offline.number]));
-    expect(mine.find((c) => c.id === offline.id)).toMatchObject({ pending: true, maskedPhone: '139****4455' });
+    expect(mine.find((c) => c.id === offline.id)).toMatchObject({
+      pending: true,
+      maskedPhone: '139****4455',
+    });
     expect((await call(backend, 'sync.status', {})).pending).toBe(2);
 
     await startApi();
     const after = await call(backend, 'sync.now', {});
     expect(after).toMatchObject({ state: 'online', pending: 0, rejected: 0 });
 
-    const rows = await database.query('SELECT id, number, priority FROM cases WHERE id = ANY($1)', [[online.id, offline.id]]);
+    const rows = await database.query('SELECT id, number, priority FROM cases WHERE id = ANY($1)', [
+      [online.id, offline.id],
+    ]);
     expect(rows.rows).toHaveLength(2);
     const notes = await database.query('SELECT text FROM case_notes WHERE case_id = $1', [online.id]);
     expect(notes.rows).toEqual([{ text: '客户来电催办，已记录' }]);
@@ -131,7 +141,10 @@ describe('the workstation and the central API', () => {
     const backend = await openBackend();
     await call(backend, 'session.signIn', { username: 'agent01', password: 'demo1234' });
     const created = await call(backend, 'cases.create', intake('APP登录后页面卡顿无法转账'));
-    expect((await call(backend, 'cases.get', { caseId: created.id })).allowedEvents).toEqual(['START', 'RESOLVE']);
+    expect((await call(backend, 'cases.get', { caseId: created.id })).allowedEvents).toEqual([
+      'START',
+      'RESOLVE',
+    ]);
     await call(backend, 'cases.transition', { caseId: created.id, event: { type: 'START' } });
     const refused = await backend.call('cases.transition', { caseId: created.id, event: { type: 'CLOSE' } });
     expect(refused).toMatchObject({ ok: false, error: { code: 'NOT_ALLOWED_IN_STATE' } });
@@ -143,7 +156,11 @@ describe('the workstation and the central API', () => {
     const server = await database.query('SELECT status, resolution FROM cases WHERE id = $1', [created.id]);
     expect(server.rows[0]).toEqual({ status: 'resolved', resolution: '版本升级后恢复，已指导客户更新APP' });
     const detail = await call(backend, 'cases.get', { caseId: created.id });
-    expect(detail).toMatchObject({ pending: false, allowedEvents: ['START', 'CLOSE'], case: { status: 'resolved' } });
+    expect(detail).toMatchObject({
+      pending: false,
+      allowedEvents: ['START', 'CLOSE'],
+      case: { status: 'resolved' },
+    });
     await backend.close();
   });
 

@@ -75,7 +75,13 @@ export function startCentralApiProcess(databaseUrl: string, port: number): Promi
     name: 'central API',
     command: process.execPath,
     args: ['--import', 'tsx', 'server/main.ts'],
-    env: { DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: 'true', JWT_SECRET: 'e2e-secret-e2e-secret-e2e-secret!' },
+    env: {
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SEED_DEMO: 'true',
+      JWT_SECRET: 'e2e-secret-e2e-secret-e2e-secret!',
+    },
     ready: /listening on (http:\/\/\S+)/,
   });
 }
@@ -86,7 +92,13 @@ export function startWebHostProcess(apiUrl: string, dataDir: string): Promise<Se
     name: 'browser host',
     command: process.execPath,
     args: ['--import', 'tsx', 'main/web/start.ts'],
-    env: { CASE_API_URL: apiUrl, DATA_DIR: dataDir, WEB_PORT: '0', SYNC_POLL_MS: '1000', SYNC_MAX_BACKOFF_MS: '1500' },
+    env: {
+      CASE_API_URL: apiUrl,
+      DATA_DIR: dataDir,
+      WEB_PORT: '0',
+      SYNC_POLL_MS: '1000',
+      SYNC_MAX_BACKOFF_MS: '1500',
+    },
     ready: /open at: (http:\/\/\S+)/,
   });
 }

@@ -44,7 +44,9 @@ describe('the first case machine', () => {
   });
 
   it('needs a resolution before resolving', () => {
-    expect(decideCaseEvent('in_progress', fresh, { type: 'RESOLVE', actor: owner, at, resolution: '  ' })).toEqual({
+    expect(
+      decideCaseEvent('in_progress', fresh, { type: 'RESOLVE', actor: owner, at, resolution: '  ' }),
+    ).toEqual({
       ok: false,
       code: 'RESOLUTION_REQUIRED',
     });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { isTrustedSender, workstationWindowOptions, WORKSTATION_CSP } from '../../main/electron/window-options';
+import {
+  isTrustedSender,
+  workstationWindowOptions,
+  WORKSTATION_CSP,
+} from '../../main/electron/window-options';
 
 describe('the workstation window', () => {
   const options = workstationWindowOptions('/app/out/preload/index.cjs');

@@ -1,0 +1,374 @@
+// The case store: who may see which cases, how rows travel (CaseRecord, ServerNote), and the
+// three mutations that change cases. Every change writes its case_history row with it.
+import type { CaseIntake, CaseRecord, CaseStatus, Priority } from '../shared/domain';
+import {
+  decideCaseEvent,
+  type CaseEvent,
+  type CaseEventType,
+  type CaseRejection,
+} from '../shared/machines/case';
+import type { MutationArgs, ServerNote } from '../shared/sync-protocol';
+import type { SignedInUser } from './auth';
+import type { Db } from './db';
+
+/** What one writing transaction knows about itself. */
+export interface WriteContext {
+  user: SignedInUser;
+  clientId: string;
+  /** The sync version this transaction stamps on every row it writes. */
+  version: string;
+  /** Server time of the transaction, the only clock that orders anything. */
+  now: string;
+}
+
+export type MutationOutcome = { status: 'applied' } | { status: 'rejected'; code: string; message: string };
+
+const applied: MutationOutcome = { status: 'applied' };
+const rejected = (code: string, message: string): MutationOutcome => ({
+  status: 'rejected',
+  code,
+  message,
+});
+
+/**
+ * The cases a user may read, as a condition on alias `c` using parameter `$index`:
+ * agents their own, leads their team's, branch staff their branch's, admins all.
+ */
+export function caseScope(
+  user: Pick<SignedInUser, 'id' | 'role' | 'teamId' | 'branchId'>,
+  index: number,
+): { sql: string; params: unknown[] } {
+  switch (user.role) {
+    case 'agent':
+      return { sql: `c.owner_id = $${index}`, params: [user.id] };
+    case 'lead':
+      return user.teamId
+        ? { sql: `c.team_id = $${index}`, params: [user.teamId] }
+        : { sql: 'false', params: [] };
+    case 'branch':
+      return user.branchId
+        ? { sql: `c.branch_id = $${index}`, params: [user.branchId] }
+        : { sql: 'false', params: [] };
+    case 'admin':
+      return { sql: 'true', params: [] };
+  }
+}
+
+type Timestamp = Date | string;
+/** pg and PGlite both give Date for timestamptz; strings are accepted for safety. */
+const iso = (value: Timestamp): string => new Date(value).toISOString();
+
+export interface CaseRow {
+  id: string;
+  number: string;
+  customer_name: string;
+  customer_phone: string;
+  channel: CaseRecord['channel'];
+  type: CaseRecord['type'];
+  business_line: CaseRecord['businessLine'];
+  description: string;
+  customer_expectation: string;
+  status: CaseRecord['status'];
+  priority: CaseRecord['priority'];
+  owner_id: string;
+  owner_name: string;
+  team_id: string | null;
+  branch_id: string | null;
+  resolution: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  /** int8: a string from pg, a number from PGlite. */
+  version: string | number;
+}
+
+/** Selects a CaseRow from `cases c`, with the owner's name. */
+export const CASE_SELECT = `
+  select c.id, c.number, c.customer_name, c.customer_phone, c.channel, c.type, c.business_line,
+         c.description, c.customer_expectation, c.status, c.priority, c.owner_id,
+         o.display_name as owner_name, c.team_id, c.branch_id, c.resolution,
+         c.created_at, c.updated_at, c.version
+    from cases c join users o on o.id = c.owner_id`;
+
+export function caseRecord(row: CaseRow): CaseRecord {
+  return {
+    id: row.id,
+    number: row.number,
+    customerName: row.customer_name,
+    customerPhone: row.customer_phone,
+    channel: row.channel,
+    type: row.type,
+    businessLine: row.business_line,
+    description: row.description,
+    customerExpectation: row.customer_expectation,
+    status: row.status,
+    priority: row.priority,
+    ownerId: row.owner_id,
+    ownerName: row.owner_name,
+    teamId: row.team_id,
+    branchId: row.branch_id,
+    resolution: row.resolution,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+    version: Number(row.version),
+  };
+}
+
+export interface NoteRow {
+  id: string;
+  case_id: string;
+  author_id: string;
+  author_name: string;
+  text: string;
+  created_at: Timestamp;
+  recorded_at: Timestamp;
+  version: string | number;
+}
+
+/** Selects a NoteRow from `case_notes n` joined to its case `c`, with the author's name. */
+export const NOTE_SELECT = `
+  select n.id, n.case_id, n.author_id, a.display_name as author_name, n.text,
+         n.created_at, n.recorded_at, n.version
+    from case_notes n
+    join cases c on c.id = n.case_id
+    join users a on a.id = n.author_id`;
+
+export function serverNote(row: NoteRow): ServerNote {
+  return {
+    id: row.id,
+    caseId: row.case_id,
+    authorId: row.author_id,
+    authorName: row.author_name,
+    text: row.text,
+    createdAt: iso(row.created_at),
+    recordedAt: iso(row.recorded_at),
+  };
+}
+
+/** Who changes a case, from which workstation, at what server time, under which version. */
+export interface ChangeStamp {
+  actorId: string;
+  /** null for changes made on the server itself (seeding). */
+  clientId: string | null;
+  at: string;
+  version: string;
+}
+
+const stampOf = (ctx: WriteContext): ChangeStamp => ({
+  actorId: ctx.user.id,
+  clientId: ctx.clientId,
+  at: ctx.now,
+  version: ctx.version,
+});
+
+async function recordHistory(
+  tx: Db,
+  stamp: ChangeStamp,
+  caseId: string,
+  action: string,
+  before: unknown,
+  after: unknown,
+): Promise<void> {
+  await tx.query(
+    `insert into case_history (case_id, actor_id, client_id, action, before, after, at)
+     values ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7)`,
+    [
+      caseId,
+      stamp.actorId,
+      stamp.clientId,
+      action,
+      before === null ? null : JSON.stringify(before),
+      JSON.stringify(after),
+      stamp.at,
+    ],
+  );
+}
+
+export interface NewCase {
+  id: string;
+  number: string;
+  intake: CaseIntake;
+  priority: Priority;
+  ownerId: string;
+  teamId: string | null;
+  branchId: string | null;
+}
+
+/** Writes a new case, status 'new', and its first history row. */
+export async function insertCase(tx: Db, stamp: ChangeStamp, fields: NewCase): Promise<void> {
+  const { intake } = fields;
+  const inserted = await tx.query<Record<string, unknown>>(
+    `insert into cases (id, number, customer_name, customer_phone, channel, type, business_line,
+                        description, customer_expectation, status, priority, owner_id, team_id,
+                        branch_id, resolution, created_at, updated_at, version)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'new', $10, $11, $12, $13, null, $14, $14, $15)
+     returning *`,
+    [
+      fields.id,
+      fields.number,
+      intake.customerName,
+      intake.customerPhone,
+      intake.channel,
+      intake.type,
+      intake.businessLine,
+      intake.description,
+      intake.customerExpectation,
+      fields.priority,
+      fields.ownerId,
+      fields.teamId,
+      fields.branchId,
+      stamp.at,
+      stamp.version,
+    ],
+  );
+  await recordHistory(tx, stamp, fields.id, 'case.create', null, inserted.rows[0]);
+}
+
+/** Appends a note by the stamp's actor, and its history row. */
+export async function insertNote(
+  tx: Db,
+  stamp: ChangeStamp,
+  note: { id: string; caseId: string; text: string; recordedAt: string },
+): Promise<void> {
+  await tx.query(
+    `insert into case_notes (id, case_id, author_id, text, created_at, recorded_at, version)
+     values ($1, $2, $3, $4, $5, $6, $7)`,
+    [note.id, note.caseId, stamp.actorId, note.text, stamp.at, note.recordedAt, stamp.version],
+  );
+  await recordHistory(tx, stamp, note.caseId, 'case.addNote', null, {
+    noteId: note.id,
+    text: note.text,
+    recordedAt: note.recordedAt,
+  });
+}
+
+type CaseState = { status: CaseStatus; resolution: string | null };
+
+/** Stores the machine's verdict on an event, and the history row with both states. */
+export async function storeTransition(
+  tx: Db,
+  stamp: ChangeStamp,
+  caseId: string,
+  eventType: CaseEventType,
+  before: CaseState & { version: number },
+  after: CaseState & { baseVersion?: number },
+): Promise<void> {
+  await tx.query(
+    `update cases set status = $2, resolution = $3, updated_at = $4, version = $5 where id = $1`,
+    [caseId, after.status, after.resolution, stamp.at, stamp.version],
+  );
+  await recordHistory(tx, stamp, caseId, `case.transition.${eventType}`, before, {
+    ...after,
+    version: Number(stamp.version),
+  });
+}
+
+export async function createCase(
+  tx: Db,
+  ctx: WriteContext,
+  args: MutationArgs<'case.create@1'>,
+): Promise<MutationOutcome> {
+  const clash = await tx.query<{ id: string }>('select id from cases where id = $1 or number = $2', [
+    args.caseId,
+    args.number,
+  ]);
+  if (clash.rows.some((row) => row.id === args.caseId)) {
+    return rejected('CASE_EXISTS', `Case ${args.caseId} already exists.`);
+  }
+  if (clash.rows.length > 0) {
+    return rejected('CASE_NUMBER_TAKEN', `Case number ${args.number} is already taken.`);
+  }
+  // Owner, team and branch come from the signed-in user, never from the client.
+  await insertCase(tx, stampOf(ctx), {
+    id: args.caseId,
+    number: args.number,
+    intake: args.intake,
+    priority: args.priority,
+    ownerId: ctx.user.id,
+    teamId: ctx.user.teamId,
+    branchId: ctx.user.branchId,
+  });
+  return applied;
+}
+
+export async function addNote(
+  tx: Db,
+  ctx: WriteContext,
+  args: MutationArgs<'case.addNote@1'>,
+  recordedAt: string,
+): Promise<MutationOutcome> {
+  const found = await tx.query<{ owner_id: string; team_id: string | null }>(
+    'select owner_id, team_id from cases where id = $1',
+    [args.caseId],
+  );
+  const target = found.rows[0];
+  if (!target) return rejected('CASE_NOT_FOUND', `Case ${args.caseId} does not exist.`);
+  const { user } = ctx;
+  const isOwner = target.owner_id === user.id;
+  const isTeamLead = user.role === 'lead' && user.teamId !== null && target.team_id === user.teamId;
+  if (!isOwner && !isTeamLead) {
+    return rejected('FORBIDDEN', 'Only the owner or a lead of the case’s team may add notes.');
+  }
+  const known = await tx.query('select 1 from case_notes where id = $1', [args.noteId]);
+  if (known.rows.length > 0) return rejected('NOTE_EXISTS', `Note ${args.noteId} already exists.`);
+  await insertNote(tx, stampOf(ctx), {
+    id: args.noteId,
+    caseId: args.caseId,
+    text: args.text,
+    recordedAt,
+  });
+  return applied;
+}
+
+const REJECTION_MESSAGES: Record<CaseRejection, string> = {
+  NOT_ALLOWED_IN_STATE: 'This action is not possible in the case’s current status.',
+  NOT_OWNER_OR_LEAD: 'Only the case owner or a team lead may do this.',
+  RESOLUTION_REQUIRED: 'A resolution is required to resolve the case.',
+};
+
+/** Authorizes against the case's current row, locked, and lets the shared machine decide. */
+export async function transitionCase(
+  tx: Db,
+  ctx: WriteContext,
+  args: MutationArgs<'case.transition@1'>,
+): Promise<MutationOutcome> {
+  const found = await tx.query<{
+    status: CaseStatus;
+    owner_id: string;
+    team_id: string | null;
+    resolution: string | null;
+    version: string | number;
+  }>('select status, owner_id, team_id, resolution, version from cases where id = $1 for update', [
+    args.caseId,
+  ]);
+  const current = found.rows[0];
+  if (!current) return rejected('CASE_NOT_FOUND', `Case ${args.caseId} does not exist.`);
+  const { user } = ctx;
+  // The machine trusts any lead; the team boundary is the server's scope rule.
+  if (user.role === 'lead' && current.team_id !== user.teamId) {
+    return rejected('FORBIDDEN', 'A lead may act only on the cases of their own team.');
+  }
+  const event: CaseEvent = {
+    ...args.event,
+    actor: { userId: user.id, role: user.role },
+    at: ctx.now,
+  };
+  const verdict = decideCaseEvent(
+    current.status,
+    { ownerId: current.owner_id, resolution: current.resolution },
+    event,
+  );
+  if (!verdict.ok) return rejected(verdict.code, REJECTION_MESSAGES[verdict.code]);
+  await storeTransition(
+    tx,
+    stampOf(ctx),
+    args.caseId,
+    args.event.type,
+    { status: current.status, resolution: current.resolution, version: Number(current.version) },
+    {
+      status: verdict.status,
+      resolution: verdict.context.resolution,
+      baseVersion: args.baseVersion,
+    },
+  );
+  return applied;
+}

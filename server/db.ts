@@ -1,0 +1,130 @@
+// The central API's one door to PostgreSQL: a pg pool when DATABASE_URL is given, else an
+// embedded PGlite folder, so that one command runs the whole system. SQL must suit both.
+import { mkdir } from 'node:fs/promises';
+import { PGlite, type Transaction as PGliteTransaction } from '@electric-sql/pglite';
+import pg from 'pg';
+
+export interface Db {
+  query<T>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+  /** Nested calls join the outer transaction. */
+  transaction<T>(fn: (tx: Db) => Promise<T>, opts?: TransactionOptions): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface TransactionOptions {
+  isolation?: 'repeatable read';
+}
+
+export interface DbLocation {
+  databaseUrl?: string;
+  dataDir?: string;
+}
+
+export async function openDb(location: DbLocation): Promise<Db> {
+  if (location.databaseUrl) return openPostgres(location.databaseUrl);
+  if (!location.dataDir) throw new Error('openDb needs a databaseUrl or a dataDir');
+  return openPglite(location.dataDir);
+}
+
+export function openPostgres(databaseUrl: string): Db {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+  // An idle client losing its server (a restart) must not crash the process; the next
+  // query reconnects or fails with a transient error the routes answer as 503.
+  pool.on('error', () => {});
+  const onClient = (client: pg.PoolClient): Db => ({
+    query: async <T>(sql: string, params?: unknown[]) => {
+      const result = await client.query(sql, params);
+      return { rows: result.rows as T[] };
+    },
+    exec: async (sql) => {
+      await client.query(sql);
+    },
+    transaction: (fn) => fn(onClient(client)),
+    close: async () => {},
+  });
+  return {
+    query: async <T>(sql: string, params?: unknown[]) => {
+      const result = await pool.query(sql, params);
+      return { rows: result.rows as T[] };
+    },
+    exec: async (sql) => {
+      await pool.query(sql);
+    },
+    transaction: async (fn, opts) => {
+      const client = await pool.connect();
+      let broken = false;
+      try {
+        await client.query(
+          opts?.isolation === 'repeatable read' ? 'begin isolation level repeatable read' : 'begin',
+        );
+        const result = await fn(onClient(client));
+        await client.query('commit');
+        return result;
+      } catch (error) {
+        try {
+          await client.query('rollback');
+        } catch {
+          broken = true; // the connection itself failed: do not hand it out again
+        }
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+export async function openPglite(dataDir: string): Promise<Db> {
+  await mkdir(dataDir, { recursive: true });
+  const pglite = new PGlite(dataDir);
+  await pglite.waitReady;
+  const onTransaction = (tx: PGliteTransaction): Db => ({
+    query: async <T>(sql: string, params?: unknown[]) => {
+      const result = await tx.query<T>(sql, params);
+      return { rows: result.rows };
+    },
+    exec: async (sql) => {
+      await tx.exec(sql);
+    },
+    transaction: (fn) => fn(onTransaction(tx)),
+    close: async () => {},
+  });
+  // PGlite is one connection: its own mutex queues every query behind an open transaction.
+  return {
+    query: async <T>(sql: string, params?: unknown[]) => {
+      const result = await pglite.query<T>(sql, params);
+      return { rows: result.rows };
+    },
+    exec: async (sql) => {
+      await pglite.exec(sql);
+    },
+    transaction: (fn, opts) =>
+      pglite.transaction(async (tx) => {
+        if (opts?.isolation === 'repeatable read') {
+          await tx.query('set transaction isolation level repeatable read');
+        }
+        return fn(onTransaction(tx));
+      }),
+    close: () => pglite.close(),
+  };
+}
+
+/** Errors worth retrying: the database was unreachable, restarting or made us back off. */
+export function isTransientDbError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    // SQLSTATE classes: 08 connection, 40 serialization/deadlock, 53 resources, 57 operator
+    // intervention (shutdown, crash recovery); and Node's own socket failures.
+    if (/^(08|40|53|57)/.test(code)) return true;
+    if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'].includes(code)) return true;
+  }
+  const message = (error as { message?: unknown }).message;
+  return (
+    typeof message === 'string' &&
+    /Connection terminated|connection timeout|Client has encountered a connection error/i.test(message)
+  );
+}

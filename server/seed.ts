@@ -1,0 +1,383 @@
+// Demo data for a fresh central database: two branches, two teams, five people and a few
+// dozen invented complaints. Deterministic (a seeded PRNG) so that screenshots, tests and
+// bug reports see the same cases; every phone number is in a range no real line uses here.
+import { decideCaseEvent, type CaseEvent } from '../shared/machines/case';
+import {
+  CaseIntake,
+  type BusinessLine,
+  type CaseStatus,
+  type CaseType,
+  type Channel,
+  type Priority,
+  type Role,
+} from '../shared/domain';
+import { insertCase, insertNote, storeTransition, type ChangeStamp } from './cases';
+import type { Db } from './db';
+import { hashPassword } from './passwords';
+
+export const DEMO_PASSWORD = 'demo1234';
+
+export const DEMO_TEAMS = [
+  { id: 'team-t1', code: 'T1', name: '客服投诉一组' },
+  { id: 'team-t2', code: 'T2', name: '客服投诉二组' },
+] as const;
+
+export const DEMO_BRANCHES = [
+  { id: 'branch-bj', code: 'BJ', name: '北京西单支行' },
+  { id: 'branch-sh', code: 'SH', name: '上海陆家嘴支行' },
+] as const;
+
+export interface DemoUser {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  teamId: string | null;
+  branchId: string | null;
+}
+
+export const DEMO_USERS: readonly DemoUser[] = [
+  {
+    id: 'u-agent01',
+    username: 'agent01',
+    displayName: '王晓梅',
+    role: 'agent',
+    teamId: 'team-t1',
+    branchId: 'branch-bj',
+  },
+  {
+    id: 'u-agent02',
+    username: 'agent02',
+    displayName: '李建国',
+    role: 'agent',
+    teamId: 'team-t1',
+    branchId: null,
+  },
+  {
+    id: 'u-branch01',
+    username: 'branch01',
+    displayName: '陈静',
+    role: 'branch',
+    teamId: null,
+    branchId: 'branch-bj',
+  },
+  {
+    id: 'u-lead01',
+    username: 'lead01',
+    displayName: '张伟',
+    role: 'lead',
+    teamId: 'team-t1',
+    branchId: null,
+  },
+  {
+    id: 'u-admin01',
+    username: 'admin01',
+    displayName: '刘洋',
+    role: 'admin',
+    teamId: null,
+    branchId: null,
+  },
+];
+
+/** The owners of seeded cases: the two agents of team T1. */
+const CASE_OWNERS = DEMO_USERS.filter((user) => user.role === 'agent');
+
+/** Seeded case numbers come from a make-believe workstation 'SD' + 'A0'. */
+const SEED_WORKSTATION = 'SDA0';
+/** Seeded cases start on this day (Beijing time) and spread over the following weeks. */
+const SEED_START = Date.UTC(2026, 10, 1);
+const SEED_SPAN_DAYS = 20;
+
+/** mulberry32: small, fast and the same on every machine. */
+function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Random = () => number;
+const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+const between = (random: Random, low: number, high: number) => low + Math.floor(random() * (high - low + 1));
+
+function uuidFrom(random: Random): string {
+  const bytes = Array.from({ length: 16 }, () => Math.floor(random() * 256));
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.map((b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+const SURNAMES = [...'王李张刘陈杨黄赵周吴徐孙马朱胡郭何林罗高'];
+const GIVEN_NAMES =
+  '秀英 桂芳 志强 海燕 建华 丽娟 晓东 俊杰 雪梅 国庆 婷婷 子涵 浩然 淑珍 玉兰 文博 佳怡 明辉 春生 慧敏'.split(
+    ' ',
+  );
+const PHONE_MODELS = ['华为 Mate 60', '小米 14', 'iPhone 13', 'OPPO Reno 11', 'vivo X100', '荣耀 90'];
+
+interface ComplaintStory {
+  businessLine: BusinessLine;
+  type: CaseType;
+  priority: Priority;
+  channels: readonly Channel[];
+  tell(random: Random): { description: string; expectation: string; resolution: string };
+}
+
+/** What customers actually call about; amounts and details vary per case. */
+const STORIES: readonly ComplaintStory[] = [
+  {
+    businessLine: 'fees',
+    type: 'complaint',
+    priority: 'normal',
+    channels: ['phone', 'app', 'chat'],
+    tell: (random) => {
+      const fee = pick(random, [100, 200, 300, 480]);
+      return {
+        description: `客户反映其信用卡今年已刷卡满${between(random, 6, 20)}次，符合免年费条件，但${between(random, 1, 10)}月账单仍扣收年费${fee}元，要求说明原因。`,
+        expectation: `退还已扣收的信用卡年费${fee}元，并确认明年免收年费。`,
+        resolution: `经核实为系统未统计部分消费笔数，已退还年费${fee}元并向客户致歉。`,
+      };
+    },
+  },
+  {
+    businessLine: 'payment',
+    type: 'complaint',
+    priority: 'high',
+    channels: ['phone', 'app'],
+    tell: (random) => {
+      const amount = between(random, 5, 500) * 100;
+      return {
+        description: `客户通过手机银行向他行账户转账${amount}元，页面提示“交易失败”，但账户已扣款，至今款项既未退回也未到账。`,
+        expectation: '尽快退回款项或确认到账，并说明转账失败的原因。',
+        resolution: `经查为跨行清算通道超时，${amount}元已退回原账户，已电话告知客户。`,
+      };
+    },
+  },
+  {
+    businessLine: 'wealth',
+    type: 'complaint',
+    priority: 'normal',
+    channels: ['phone', 'branch', 'letter'],
+    tell: (random) => {
+      const amount = between(random, 5, 100);
+      const actual = (between(random, 150, 250) / 100).toFixed(2);
+      const benchmark = (between(random, 300, 420) / 100).toFixed(2);
+      return {
+        description: `客户${between(random, 3, 12)}个月前购买本行稳健型理财产品${amount}万元，到期实际年化收益${actual}%，低于购买时介绍的业绩比较基准${benchmark}%，认为理财收益不符、存在误导销售。`,
+        expectation: '解释收益差异原因，补偿收益差额。',
+        resolution:
+          '已调取双录资料，确认销售时已揭示业绩比较基准不代表承诺收益，向客户详细解释后客户表示理解。',
+      };
+    },
+  },
+  {
+    businessLine: 'digital',
+    type: 'complaint',
+    priority: 'high',
+    channels: ['app', 'phone', 'social'],
+    tell: (random) => ({
+      description: `客户反映近${between(random, 2, 10)}天手机银行APP卡顿严重，登录后频繁闪退，无法查询明细和转账，重装后仍无改善。机型：${pick(random, PHONE_MODELS)}。`,
+      expectation: '尽快修复APP卡顿问题，并告知预计修复时间。',
+      resolution: '确认为新版本兼容性问题，技术部门已发布修复版本，指导客户升级后恢复正常。',
+    }),
+  },
+  {
+    businessLine: 'conduct',
+    type: 'complaint',
+    priority: 'normal',
+    channels: ['branch', 'phone', 'letter'],
+    tell: (random) => ({
+      description: `客户称在${pick(random, DEMO_BRANCHES).name}办理业务时排队约${between(random, 40, 120)}分钟，大堂经理服务态度冷淡，询问办理进度时不予理睬。`,
+      expectation: '网点负责人道歉，并改进服务态度。',
+      resolution: '网点负责人已致电客户道歉，并对相关员工开展服务规范培训。',
+    }),
+  },
+  {
+    businessLine: 'card',
+    type: 'complaint',
+    priority: 'urgent',
+    channels: ['phone'],
+    tell: (random) => {
+      const amount = between(random, 10, 200) * 100;
+      return {
+        description: `客户发现信用卡凌晨在境外网站被盗刷${between(random, 2, 5)}笔，共计${amount}元，卡片一直在本人身边，已电话挂失。`,
+        expectation: '冻结并追回被盗刷资金，尽快补发新卡。',
+        resolution: `已发起拒付流程并临时调账${amount}元，新卡已寄出。`,
+      };
+    },
+  },
+  {
+    businessLine: 'digital',
+    type: 'suggestion',
+    priority: 'suggestion',
+    channels: ['app', 'email'],
+    tell: () => ({
+      description: '客户建议手机银行增加大字版（老年模式），目前字体偏小、操作步骤多，家中老人使用困难。',
+      expectation: '希望建议被采纳，并告知采纳结果。',
+      resolution: '建议已转产品部门评估，计划在下一版本上线关怀模式，已告知客户。',
+    }),
+  },
+  {
+    businessLine: 'account',
+    type: 'inquiry',
+    priority: 'normal',
+    channels: ['phone', 'branch'],
+    tell: () => ({
+      description: '客户咨询借记卡被限制非柜面交易的原因及解除方式，称近期没有异常操作。',
+      expectation: '说明限制原因，尽快恢复正常使用。',
+      resolution: '已说明为长期未使用账户的风险管控措施，客户携带身份证件到网点核实后已解除限制。',
+    }),
+  },
+];
+
+const FOLLOW_UP_NOTES = [
+  '已致电客户核实情况，客户同意等待处理结果。',
+  '已联系相关部门协查，预计两个工作日内回复。',
+  '客户来电催办，已告知当前处理进度。',
+];
+
+/** The statuses a seeded case passes through on its way to where it ends. */
+const PATHS: Record<CaseStatus, CaseEvent['type'][]> = {
+  new: [],
+  in_progress: ['START'],
+  resolved: ['START', 'RESOLVE'],
+  closed: ['START', 'RESOLVE', 'CLOSE'],
+};
+
+/** yyMMdd of the Beijing date, as case numbers carry it. */
+function beijingDay(at: Date): string {
+  const local = new Date(at.getTime() + 8 * 3600_000);
+  return local.toISOString().slice(2, 10).replaceAll('-', '');
+}
+
+/** Any constant shared by every API process: two may start together on one database. */
+const SEED_LOCK_KEY = 4_010_002;
+
+export interface SeedResult {
+  seeded: boolean;
+  users: number;
+  cases: number;
+}
+
+/**
+ * Seeds demo people and cases into a migrated database, once: when any user exists it does
+ * nothing, so every start may call it. Statuses are reached through the case machine, with
+ * the history rows a real case would have.
+ */
+export async function seedDemo(db: Db, opts: { cases?: number; seed?: number } = {}): Promise<SeedResult> {
+  const caseCount = opts.cases ?? 30;
+  const random = prng(opts.seed ?? 20261101);
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+
+  return db.transaction(async (tx) => {
+    await tx.query('select pg_advisory_xact_lock($1)', [SEED_LOCK_KEY]);
+    const existing = await tx.query('select 1 from users limit 1');
+    if (existing.rows.length > 0) return { seeded: false, users: 0, cases: 0 };
+
+    for (const team of DEMO_TEAMS) {
+      await tx.query('insert into teams (id, code, name) values ($1, $2, $3)', [
+        team.id,
+        team.code,
+        team.name,
+      ]);
+    }
+    for (const branch of DEMO_BRANCHES) {
+      await tx.query('insert into branches (id, code, name) values ($1, $2, $3)', [
+        branch.id,
+        branch.code,
+        branch.name,
+      ]);
+    }
+    for (const user of DEMO_USERS) {
+      await tx.query(
+        `insert into users (id, username, display_name, role, team_id, branch_id, password_hash)
+         values ($1, $2, $3, $4, $5, $6, $7)`,
+        [user.id, user.username, user.displayName, user.role, user.teamId, user.branchId, passwordHash],
+      );
+    }
+
+    // Each seeded change gets its own version, as if pushed one by one.
+    const stampAt = async (actorId: string, at: Date): Promise<ChangeStamp> => {
+      const bumped = await tx.query<{ v: string | number }>('update sync_version set v = v + 1 returning v');
+      return { actorId, clientId: null, at: at.toISOString(), version: String(bumped.rows[0]!.v) };
+    };
+
+    for (let i = 0; i < caseCount; i++) {
+      const story = pick(random, STORIES);
+      const told = story.tell(random);
+      const owner = CASE_OWNERS[i % CASE_OWNERS.length]!;
+      const dayOffset = Math.floor((i * SEED_SPAN_DAYS) / Math.max(caseCount, 1));
+      // 09:00–17:59 in Beijing.
+      const createdAt = new Date(
+        SEED_START +
+          dayOffset * 86_400_000 +
+          between(random, 1, 9) * 3600_000 +
+          between(random, 0, 59) * 60_000,
+      );
+      const caseId = uuidFrom(random);
+      const created = await stampAt(owner.id, createdAt);
+      await insertCase(tx, created, {
+        id: caseId,
+        number: `${SEED_WORKSTATION}-${beijingDay(createdAt)}-${String(i + 1).padStart(4, '0')}`,
+        // Parsed like a workstation's intake, so that demo data never breaks a client's schema.
+        intake: CaseIntake.parse({
+          customerName: pick(random, SURNAMES) + pick(random, GIVEN_NAMES),
+          customerPhone: `1390000${String(between(random, 0, 9999)).padStart(4, '0')}`,
+          channel: pick(random, story.channels),
+          type: story.type,
+          businessLine: story.businessLine,
+          description: told.description,
+          customerExpectation: told.expectation,
+        }),
+        priority: story.priority,
+        ownerId: owner.id,
+        teamId: owner.teamId,
+        branchId: owner.branchId,
+      });
+
+      // Older cases have gone further; the newest are mostly still new.
+      const age = 1 - i / Math.max(caseCount, 1);
+      const roll = random() * (0.4 + age);
+      const target: CaseStatus =
+        roll < 0.35 ? 'new' : roll < 0.6 ? 'in_progress' : roll < 0.95 ? 'resolved' : 'closed';
+      let state: { status: CaseStatus; resolution: string | null; version: number } = {
+        status: 'new',
+        resolution: null,
+        version: Number(created.version),
+      };
+      let at = createdAt;
+      for (const type of PATHS[target]) {
+        at = new Date(at.getTime() + between(random, 1, 8) * 3600_000);
+        const actor = { userId: owner.id, role: owner.role };
+        const event: CaseEvent =
+          type === 'RESOLVE'
+            ? { type, actor, at: at.toISOString(), resolution: told.resolution }
+            : { type, actor, at: at.toISOString() };
+        const verdict = decideCaseEvent(
+          state.status,
+          { ownerId: owner.id, resolution: state.resolution },
+          event,
+        );
+        if (!verdict.ok) throw new Error(`seed walked an illegal path: ${type} from ${state.status}`);
+        const stamp = await stampAt(owner.id, at);
+        const after = { status: verdict.status, resolution: verdict.context.resolution };
+        await storeTransition(tx, stamp, caseId, type, state, after);
+        state = { ...after, version: Number(stamp.version) };
+        if (type === 'START') {
+          const noteAt = new Date(at.getTime() + 30 * 60_000);
+          await insertNote(tx, await stampAt(owner.id, noteAt), {
+            id: uuidFrom(random),
+            caseId,
+            text: pick(random, FOLLOW_UP_NOTES),
+            recordedAt: noteAt.toISOString(),
+          });
+        }
+      }
+    }
+    return { seeded: true, users: DEMO_USERS.length, cases: caseCount };
+  });
+}

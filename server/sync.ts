@@ -1,0 +1,329 @@
+// Sync: workstations push intent-level mutations in seq order and pull changes after a cursor.
+//
+// Cursor design (why pull never skips a late commit)
+// ---------------------------------------------------
+// A plain sequence or a timestamp hands out numbers in *start* order, but rows become
+// visible in *commit* order: a puller could see version 8 committed, move its cursor to 8,
+// and never see version 7, whose transaction commits a moment later. So:
+//   1. Every writing transaction first runs `update sync_version set v = v + 1 returning v`.
+//      The row lock it takes is held until commit, so the next writer waits for it:
+//      writers are serialized, and version order is commit order.
+//   2. The transaction stamps that version on every row it writes (cases.version,
+//      case_notes.version).
+//   3. Pull reads in one REPEATABLE READ snapshot. If that snapshot shows version V, every
+//      transaction with a version below V had committed before V was even handed out, so
+//      it is in the snapshot too. Returning rows with version > cursor, in version order,
+//      and moving the cursor to the last version returned (or, when everything was
+//      returned, to the snapshot's sync_version) can therefore never step over a row that
+//      shows up later.
+// The price is one global writer at a time, fine for a complaint desk's write rate; reads
+// and duplicate pushes never take the lock.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  ApiError,
+  PullResponse,
+  PushRequest,
+  PushResponse,
+  type MutationResult,
+  type Mutation,
+} from '../shared/sync-protocol';
+import { ApiFailure } from './api-errors';
+import { requireSignIn, signedInUser, type SignedInUser } from './auth';
+import {
+  addNote,
+  caseRecord,
+  caseScope,
+  CASE_SELECT,
+  createCase,
+  NOTE_SELECT,
+  serverNote,
+  transitionCase,
+  type CaseRow,
+  type MutationOutcome,
+  type NoteRow,
+  type WriteContext,
+} from './cases';
+import type { Db } from './db';
+
+/** 409: the push stopped at a seq it cannot take (a gap, or a seq or id used before). */
+export const SeqConflictError = ApiError.extend({ expectedSeq: z.number().int().positive() });
+type SeqConflict = { status: 409; body: z.infer<typeof SeqConflictError> };
+
+export const PullQuery = z.object({
+  clientId: z.uuid(),
+  cursor: z
+    .string()
+    .regex(/^\d{1,18}$/, { message: 'CURSOR_INVALID' })
+    .default('0'),
+  limit: z.coerce.number().int().min(1).max(2000).default(500),
+});
+export type PullQuery = z.infer<typeof PullQuery>;
+
+type MutationStep = { result: MutationResult } | { conflict: SeqConflict };
+
+interface StoredResult {
+  seq: string | number;
+  mutation_id: string;
+  status: MutationResult['status'];
+  code: string | null;
+  message: string | null;
+}
+
+const storedResult = (row: StoredResult): MutationResult => ({
+  seq: Number(row.seq),
+  mutationId: row.mutation_id,
+  status: row.status,
+  code: row.code,
+  message: row.message,
+});
+
+/** Data the database refuses outright (22 data exception, 23 constraint): retrying cannot help. */
+const isPermanentDataError = (error: unknown) =>
+  typeof (error as { code?: unknown })?.code === 'string' &&
+  /^(22|23)/.test((error as { code: string }).code);
+
+function applyMutation(tx: Db, ctx: WriteContext, mutation: Mutation): Promise<MutationOutcome> {
+  switch (mutation.name) {
+    case 'case.create@1':
+      return createCase(tx, ctx, mutation.args);
+    case 'case.addNote@1':
+      return addNote(tx, ctx, mutation.args, mutation.recordedAt);
+    case 'case.transition@1':
+      return transitionCase(tx, ctx, mutation.args);
+  }
+}
+
+/**
+ * One mutation, one transaction: the client's row locked first (so two pushes of one
+ * workstation queue up), a seq check, then the version bump, the change, its history,
+ * its result and the new last_seq, all committed together or not at all.
+ */
+async function processMutation(
+  db: Db,
+  user: SignedInUser,
+  clientId: string,
+  mutation: Mutation,
+): Promise<MutationStep> {
+  return db.transaction(async (tx) => {
+    await tx.query(
+      `insert into sync_clients (client_id, user_id, last_seq) values ($1, $2, 0)
+       on conflict (client_id) do nothing`,
+      [clientId, user.id],
+    );
+    const client = await tx.query<{ last_seq: string | number }>(
+      'select last_seq from sync_clients where client_id = $1 for update',
+      [clientId],
+    );
+    const lastSeq = Number(client.rows[0]!.last_seq);
+
+    if (mutation.seq <= lastSeq) {
+      // Already processed (its response was lost): answer the stored result, apply nothing.
+      const stored = await tx.query<StoredResult>(
+        `select seq, mutation_id, status, code, message from mutation_results
+          where client_id = $1 and seq = $2`,
+        [clientId, mutation.seq],
+      );
+      const row = stored.rows[0];
+      if (row && row.mutation_id === mutation.id) return { result: storedResult(row) };
+      return stopWith('SEQ_REUSED', `Seq ${mutation.seq} was used by another mutation.`, lastSeq);
+    }
+    if (mutation.seq > lastSeq + 1) {
+      return stopWith('OUT_OF_ORDER', `Expected seq ${lastSeq + 1}, got ${mutation.seq}.`, lastSeq);
+    }
+    const reused = await tx.query('select 1 from mutation_results where mutation_id = $1', [mutation.id]);
+    if (reused.rows.length > 0) {
+      return stopWith('MUTATION_ID_REUSED', `Mutation ${mutation.id} was already pushed.`, lastSeq);
+    }
+
+    const bumped = await tx.query<{ v: string | number; now: Date | string }>(
+      'update sync_version set v = v + 1 returning v, now() as now',
+    );
+    const ctx: WriteContext = {
+      user,
+      clientId,
+      version: String(bumped.rows[0]!.v),
+      now: new Date(bumped.rows[0]!.now).toISOString(),
+    };
+    let outcome: MutationOutcome;
+    await tx.query('savepoint apply_mutation');
+    try {
+      outcome = await applyMutation(tx, ctx, mutation);
+    } catch (error) {
+      if (!isPermanentDataError(error)) throw error;
+      // E.g. a NUL character in a text: the same push would fail forever, so it is refused
+      // and recorded like any other rejection, and the queue moves on.
+      await tx.query('rollback to savepoint apply_mutation');
+      outcome = {
+        status: 'rejected',
+        code: 'INVALID_DATA',
+        message: error instanceof Error ? error.message : 'The database refused the data.',
+      };
+    }
+    const result: MutationResult = {
+      seq: mutation.seq,
+      mutationId: mutation.id,
+      status: outcome.status,
+      code: outcome.status === 'rejected' ? outcome.code : null,
+      message: outcome.status === 'rejected' ? outcome.message : null,
+    };
+    await tx.query(
+      `insert into mutation_results (client_id, seq, mutation_id, name, status, code, message)
+       values ($1, $2, $3, $4, $5, $6, $7)`,
+      [clientId, result.seq, result.mutationId, mutation.name, result.status, result.code, result.message],
+    );
+    await tx.query('update sync_clients set last_seq = $2 where client_id = $1', [clientId, mutation.seq]);
+    return { result };
+  });
+}
+
+function stopWith(code: string, message: string, lastSeq: number): MutationStep {
+  return { conflict: { status: 409, body: { code, message, expectedSeq: lastSeq + 1 } } };
+}
+
+export async function pushMutations(
+  db: Db,
+  user: SignedInUser,
+  clientId: string,
+  mutations: Mutation[],
+): Promise<{ response: PushResponse } | { conflict: SeqConflict }> {
+  const results: MutationResult[] = [];
+  for (const mutation of mutations) {
+    const step = await processMutation(db, user, clientId, mutation);
+    if ('conflict' in step) return step;
+    results.push(step.result);
+  }
+  const client = await db.query<{ last_seq: string | number }>(
+    'select last_seq from sync_clients where client_id = $1',
+    [clientId],
+  );
+  return { response: { results, lastSeq: Number(client.rows[0]?.last_seq ?? 0) } };
+}
+
+/** Changes after the cursor in the user's scope, read from one snapshot (see the top). */
+export async function pullChanges(db: Db, user: SignedInUser, query: PullQuery): Promise<PullResponse> {
+  return db.transaction(
+    async (tx) => {
+      const current = await tx.query<{ v: string | number }>('select v from sync_version');
+      const currentVersion = BigInt(current.rows[0]!.v);
+      // A cursor from the future means the database was replaced: start over.
+      const cursor = BigInt(query.cursor) > currentVersion ? '0' : query.cursor;
+      const scope = caseScope(user, 3);
+
+      // Versions of the next `limit` changed rows, cases and notes together, plus one to
+      // know whether more remain. Ties (one transaction writing many rows) stay together.
+      const marks = await tx.query<{ version: string | number }>(
+        `select version from (
+           select c.version from cases c where c.version > $1 and ${scope.sql}
+           union all
+           select n.version from case_notes n join cases c on c.id = n.case_id
+            where n.version > $1 and ${scope.sql}
+         ) changed
+         order by version limit $2`,
+        [cursor, query.limit + 1, ...scope.params],
+      );
+      const hasMore = marks.rows.length > query.limit;
+      const upper = hasMore ? String(marks.rows[query.limit - 1]!.version) : String(currentVersion);
+
+      const cases = await tx.query<CaseRow>(
+        `${CASE_SELECT} where c.version > $1 and c.version <= $2 and ${scope.sql} order by c.version`,
+        [cursor, upper, ...scope.params],
+      );
+      const notes = await tx.query<NoteRow>(
+        `${NOTE_SELECT} where n.version > $1 and n.version <= $2 and ${scope.sql}
+         order by n.version, n.id`,
+        [cursor, upper, ...scope.params],
+      );
+      const client = await tx.query<{ last_seq: string | number }>(
+        'select last_seq from sync_clients where client_id = $1',
+        [query.clientId],
+      );
+      return {
+        cursor: upper,
+        lastSeq: Number(client.rows[0]?.last_seq ?? 0),
+        cases: cases.rows.map(caseRecord),
+        notes: notes.rows.map(serverNote),
+        hasMore,
+      };
+    },
+    { isolation: 'repeatable read' },
+  );
+}
+
+/**
+ * The shared CaseRecord validates phones with a one-way transform, which zod cannot
+ * `encode`; so the pull response is checked by parsing it (the stored values are already
+ * normalized, parsing leaves them as they are) instead of the provider's encode.
+ */
+const serializeByParsing =
+  ({ schema }: { schema: unknown }) =>
+  (data: unknown) =>
+    JSON.stringify((schema as z.ZodType).parse(data));
+
+export async function syncRoutes(
+  app: FastifyInstance,
+  opts: { db: Db; jwtSecret: Uint8Array },
+): Promise<void> {
+  const { db, jwtSecret } = opts;
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  const onRequest = requireSignIn(db, jwtSecret);
+
+  const workstationOf = (user: SignedInUser, clientId: string) => {
+    if (clientId !== user.clientId) {
+      throw new ApiFailure(403, {
+        code: 'CLIENT_MISMATCH',
+        message: 'This token was issued to another workstation.',
+      });
+    }
+    return clientId;
+  };
+
+  routes.post(
+    '/sync/push',
+    {
+      onRequest,
+      schema: {
+        summary: 'Apply mutations in seq order; duplicates answer their stored result',
+        tags: ['sync'],
+        security: [{ bearerAuth: [] }],
+        body: PushRequest,
+        response: {
+          200: PushResponse,
+          400: ApiError,
+          401: ApiError,
+          403: ApiError,
+          409: SeqConflictError,
+          503: ApiError,
+        },
+      },
+    },
+    async (request, reply) => {
+      const user = signedInUser(request);
+      const clientId = workstationOf(user, request.body.clientId);
+      const pushed = await pushMutations(db, user, clientId, request.body.mutations);
+      if ('conflict' in pushed) return reply.code(409).send(pushed.conflict.body);
+      return pushed.response;
+    },
+  );
+
+  routes.get(
+    '/sync/pull',
+    {
+      onRequest,
+      serializerCompiler: serializeByParsing,
+      schema: {
+        summary: 'Changes after the cursor in the user’s scope, from one snapshot',
+        tags: ['sync'],
+        security: [{ bearerAuth: [] }],
+        querystring: PullQuery,
+        response: { 200: PullResponse, 400: ApiError, 401: ApiError, 403: ApiError, 503: ApiError },
+      },
+    },
+    async (request) => {
+      const user = signedInUser(request);
+      workstationOf(user, request.query.clientId);
+      return pullChanges(db, user, request.query);
+    },
+  );
+}

@@ -1,0 +1,131 @@
+// The same migrations, seed and sync path on embedded PGlite, the default when no
+// DATABASE_URL is given: proves the SQL suits both engines.
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Mutation, PullResponse, PushResponse } from '../../shared/sync-protocol';
+import { buildServer } from '../../server/app';
+import { openPglite, type Db } from '../../server/db';
+import { runMigrations } from '../../server/migrations';
+import { DEMO_PASSWORD, seedDemo } from '../../server/seed';
+
+const jwtSecret = new TextEncoder().encode('pglite-secret-pglite-secret-pglite');
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'case-pglite-'));
+});
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('embedded PGlite', () => {
+  it('migrates, seeds, takes a push and serves the pull, and keeps it all after a reopen', async () => {
+    const caseId = randomUUID();
+    const clientId = randomUUID();
+    let db: Db = await openPglite(dataDir);
+    try {
+      expect(await runMigrations(db)).toEqual(['001_init.sql']);
+      expect(await runMigrations(db)).toEqual([]);
+      expect(await seedDemo(db, { cases: 4 })).toMatchObject({ seeded: true, cases: 4 });
+      expect(await seedDemo(db, { cases: 4 })).toMatchObject({ seeded: false });
+
+      const app = buildServer({ db, jwtSecret });
+      const signIn = await app.inject({
+        method: 'POST',
+        url: '/auth/sign-in',
+        payload: { username: 'agent01', password: DEMO_PASSWORD, clientId },
+      });
+      expect(signIn.statusCode).toBe(200);
+      const headers = { authorization: `Bearer ${signIn.json().token}` };
+      const at = new Date().toISOString();
+      const mutations: Mutation[] = [
+        {
+          id: randomUUID(),
+          seq: 1,
+          recordedAt: at,
+          name: 'case.create@1',
+          args: {
+            caseId,
+            number: `${signIn.json().workstationCode}-261123-0001`,
+            priority: 'high',
+            intake: {
+              customerName: '周慧敏',
+              customerPhone: '13900001234',
+              channel: 'app',
+              type: 'complaint',
+              businessLine: 'payment',
+              description: '转账失败但已扣款。',
+              customerExpectation: '尽快退回款项。',
+            },
+          },
+        },
+        {
+          id: randomUUID(),
+          seq: 2,
+          recordedAt: at,
+          name: 'case.addNote@1',
+          args: { caseId, noteId: randomUUID(), text: '已联系清算部门。' },
+        },
+        {
+          id: randomUUID(),
+          seq: 3,
+          recordedAt: at,
+          name: 'case.transition@1',
+          args: { caseId, event: { type: 'START' }, baseVersion: 1 },
+        },
+        {
+          id: randomUUID(),
+          seq: 4,
+          recordedAt: at,
+          name: 'case.transition@1',
+          args: { caseId, event: { type: 'CLOSE' }, baseVersion: 2 },
+        },
+      ];
+      const push = () =>
+        app.inject({
+          method: 'POST',
+          url: '/sync/push',
+          headers,
+          payload: { protocolVersion: 1, clientId, mutations },
+        });
+      const pushed: PushResponse = (await push()).json();
+      expect(pushed.results.map((r) => r.code ?? r.status)).toEqual([
+        'applied',
+        'applied',
+        'applied',
+        'NOT_ALLOWED_IN_STATE',
+      ]);
+      expect((await push()).json()).toEqual(pushed);
+
+      const pulled = await app.inject({
+        method: 'GET',
+        url: `/sync/pull?clientId=${clientId}`,
+        headers,
+      });
+      expect(pulled.statusCode, pulled.body).toBe(200);
+      const body: PullResponse = pulled.json();
+      expect(body.lastSeq).toBe(4);
+      expect(body.cases.find((c) => c.id === caseId)).toMatchObject({
+        status: 'in_progress',
+        ownerName: '王晓梅',
+      });
+      expect(body.notes.filter((n) => n.caseId === caseId).map((n) => n.text)).toEqual(['已联系清算部门。']);
+      await expect(db.query('delete from case_history')).rejects.toThrow(/append-only/);
+      await app.close();
+    } finally {
+      await db.close();
+    }
+
+    db = await openPglite(dataDir);
+    try {
+      expect(await runMigrations(db)).toEqual([]);
+      const kept = await db.query<{ status: string }>('select status from cases where id = $1', [caseId]);
+      expect(kept.rows).toEqual([{ status: 'in_progress' }]);
+    } finally {
+      await db.close();
+    }
+  }, 60_000);
+});
