@@ -31,6 +31,10 @@ export default defineConfig({
   renderer: {
     root: 'renderer',
     plugins: [react()],
-    build: { outDir: 'out/renderer', chunkSizeWarningLimit: 4000, rollupOptions: { input: resolve('renderer/index.html') } },
+    build: {
+      outDir: 'out/renderer',
+      chunkSizeWarningLimit: 4000,
+      rollupOptions: { input: resolve('renderer/index.html') },
+    },
   },
 });

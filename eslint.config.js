@@ -8,13 +8,26 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = { group: ['node:*'], message: 'Runs in every host: no Node built-ins here.' };
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'release/**', 'node_modules/**', '.data/**', 'test-results/**', 'playwright-report/**'] },
+  {
+    ignores: [
+      'out/**',
+      'dist/**',
+      'release/**',
+      'node_modules/**',
+      '.data/**',
+      'test-results/**',
+      'playwright-report/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
   {
@@ -24,7 +37,13 @@ export default tseslint.config(
         'error',
         {
           paths: [{ name: 'electron', message: 'shared/ runs in every host.' }],
-          patterns: [nodeBuiltins, { group: ['**/main/**', '**/renderer/**', '**/server/**'], message: 'shared/ imports nothing from the hosts.' }],
+          patterns: [
+            nodeBuiltins,
+            {
+              group: ['**/main/**', '**/renderer/**', '**/server/**'],
+              message: 'shared/ imports nothing from the hosts.',
+            },
+          ],
         },
       ],
     },
@@ -32,7 +51,10 @@ export default tseslint.config(
   {
     files: ['main/backend/**/*.ts', 'main/web/**/*.ts', 'server/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Plain Node: no electron import here.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'electron', message: 'Plain Node: no electron import here.' }] },
+      ],
     },
   },
   {
@@ -46,7 +68,13 @@ export default tseslint.config(
         'error',
         {
           paths: [{ name: 'electron', message: 'The renderer knows only window.workstation.' }],
-          patterns: [nodeBuiltins, { group: ['**/main/**', '**/server/**'], message: 'The renderer knows only the contract.' }],
+          patterns: [
+            nodeBuiltins,
+            {
+              group: ['**/main/**', '**/server/**'],
+              message: 'The renderer knows only the contract.',
+            },
+          ],
         },
       ],
     },

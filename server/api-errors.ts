@@ -29,7 +29,9 @@ export function installErrorHandling(app: FastifyInstance): void {
         code: /^[A-Z][A-Z0-9_]*$/.test(issue.message ?? '') ? issue.message! : issue.keyword,
       }));
       const named = fields.map((field) => `${field.path} (${field.code})`).join(', ');
-      return reply.code(400).send({ code: 'VALIDATION', message: `Invalid ${where}: ${named}`, fields });
+      return reply
+        .code(400)
+        .send({ code: 'VALIDATION', message: `Invalid ${where}: ${named}`, fields });
     }
     if (isTransientDbError(error)) {
       request.log.warn({ err: error }, 'database unavailable');
@@ -46,6 +48,8 @@ export function installErrorHandling(app: FastifyInstance): void {
     return reply.code(500).send({ code: 'INTERNAL', message: 'Unexpected server error.' });
   });
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ code: 'NOT_FOUND', message: `No route ${request.method} ${request.url}` }),
+    reply
+      .code(404)
+      .send({ code: 'NOT_FOUND', message: `No route ${request.method} ${request.url}` }),
   );
 }

@@ -21,7 +21,8 @@ export interface WriteContext {
   now: string;
 }
 
-export type MutationOutcome = { status: 'applied' } | { status: 'rejected'; code: string; message: string };
+export type MutationOutcome =
+  { status: 'applied' } | { status: 'rejected'; code: string; message: string };
 
 const applied: MutationOutcome = { status: 'applied' };
 const rejected = (code: string, message: string): MutationOutcome => ({
@@ -267,10 +268,10 @@ export async function createCase(
   ctx: WriteContext,
   args: MutationArgs<'case.create@1'>,
 ): Promise<MutationOutcome> {
-  const clash = await tx.query<{ id: string }>('select id from cases where id = $1 or number = $2', [
-    args.caseId,
-    args.number,
-  ]);
+  const clash = await tx.query<{ id: string }>(
+    'select id from cases where id = $1 or number = $2',
+    [args.caseId, args.number],
+  );
   if (clash.rows.some((row) => row.id === args.caseId)) {
     return rejected('CASE_EXISTS', `Case ${args.caseId} already exists.`);
   }

@@ -120,11 +120,14 @@ export function isTransientDbError(error: unknown): boolean {
     // SQLSTATE classes: 08 connection, 40 serialization/deadlock, 53 resources, 57 operator
     // intervention (shutdown, crash recovery); and Node's own socket failures.
     if (/^(08|40|53|57)/.test(code)) return true;
-    if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'].includes(code)) return true;
+    if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'].includes(code))
+      return true;
   }
   const message = (error as { message?: unknown }).message;
   return (
     typeof message === 'string' &&
-    /Connection terminated|connection timeout|Client has encountered a connection error/i.test(message)
+    /Connection terminated|connection timeout|Client has encountered a connection error/i.test(
+      message,
+    )
   );
 }

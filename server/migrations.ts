@@ -39,7 +39,10 @@ export async function runMigrations(db: Db, dir: string = MIGRATIONS_DIR): Promi
       const done = await tx.query('select 1 from schema_migrations where version = $1', [version]);
       if (done.rows.length > 0) return false;
       await tx.exec(sql);
-      await tx.query('insert into schema_migrations (version, name) values ($1, $2)', [version, name]);
+      await tx.query('insert into schema_migrations (version, name) values ($1, $2)', [
+        version,
+        name,
+      ]);
       return true;
     });
     if (didApply) applied.push(name);

@@ -101,8 +101,10 @@ function prng(seed: number): () => number {
 }
 
 type Random = () => number;
-const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-const between = (random: Random, low: number, high: number) => low + Math.floor(random() * (high - low + 1));
+const pick = <T>(random: Random, items: readonly T[]): T =>
+  items[Math.floor(random() * items.length)]!;
+const between = (random: Random, low: number, high: number) =>
+  low + Math.floor(random() * (high - low + 1));
 
 function uuidFrom(random: Random): string {
   const bytes = Array.from({ length: 16 }, () => Math.floor(random() * 256));
@@ -117,7 +119,14 @@ const GIVEN_NAMES =
   '秀英 桂芳 志强 海燕 建华 丽娟 晓东 俊杰 雪梅 国庆 婷婷 子涵 浩然 淑珍 玉兰 文博 佳怡 明辉 春生 慧敏'.split(
     ' ',
   );
-const PHONE_MODELS = ['华为 Mate 60', '小米 14', 'iPhone 13', 'OPPO Reno 11', 'vivo X100', '荣耀 90'];
+const PHONE_MODELS = [
+  '华为 Mate 60',
+  '小米 14',
+  'iPhone 13',
+  'OPPO Reno 11',
+  'vivo X100',
+  '荣耀 90',
+];
 
 interface ComplaintStory {
   businessLine: BusinessLine;
@@ -216,7 +225,8 @@ const STORIES: readonly ComplaintStory[] = [
     priority: 'suggestion',
     channels: ['app', 'email'],
     tell: () => ({
-      description: '客户建议手机银行增加大字版（老年模式），目前字体偏小、操作步骤多，家中老人使用困难。',
+      description:
+        '客户建议手机银行增加大字版（老年模式），目前字体偏小、操作步骤多，家中老人使用困难。',
       expectation: '希望建议被采纳，并告知采纳结果。',
       resolution: '建议已转产品部门评估，计划在下一版本上线关怀模式，已告知客户。',
     }),
@@ -268,7 +278,10 @@ export interface SeedResult {
  * nothing, so every start may call it. Statuses are reached through the case machine, with
  * the history rows a real case would have.
  */
-export async function seedDemo(db: Db, opts: { cases?: number; seed?: number } = {}): Promise<SeedResult> {
+export async function seedDemo(
+  db: Db,
+  opts: { cases?: number; seed?: number } = {},
+): Promise<SeedResult> {
   const caseCount = opts.cases ?? 30;
   const random = prng(opts.seed ?? 20261101);
   const passwordHash = await hashPassword(DEMO_PASSWORD);
@@ -296,13 +309,23 @@ export async function seedDemo(db: Db, opts: { cases?: number; seed?: number } =
       await tx.query(
         `insert into users (id, username, display_name, role, team_id, branch_id, password_hash)
          values ($1, $2, $3, $4, $5, $6, $7)`,
-        [user.id, user.username, user.displayName, user.role, user.teamId, user.branchId, passwordHash],
+        [
+          user.id,
+          user.username,
+          user.displayName,
+          user.role,
+          user.teamId,
+          user.branchId,
+          passwordHash,
+        ],
       );
     }
 
     // Each seeded change gets its own version, as if pushed one by one.
     const stampAt = async (actorId: string, at: Date): Promise<ChangeStamp> => {
-      const bumped = await tx.query<{ v: string | number }>('update sync_version set v = v + 1 returning v');
+      const bumped = await tx.query<{ v: string | number }>(
+        'update sync_version set v = v + 1 returning v',
+      );
       return { actorId, clientId: null, at: at.toISOString(), version: String(bumped.rows[0]!.v) };
     };
 
@@ -362,7 +385,8 @@ export async function seedDemo(db: Db, opts: { cases?: number; seed?: number } =
           { ownerId: owner.id, resolution: state.resolution },
           event,
         );
-        if (!verdict.ok) throw new Error(`seed walked an illegal path: ${type} from ${state.status}`);
+        if (!verdict.ok)
+          throw new Error(`seed walked an illegal path: ${type} from ${state.status}`);
         const stamp = await stampAt(owner.id, at);
         const after = { status: verdict.status, resolution: verdict.context.resolution };
         await storeTransition(tx, stamp, caseId, type, state, after);

@@ -132,7 +132,9 @@ async function processMutation(
     if (mutation.seq > lastSeq + 1) {
       return stopWith('OUT_OF_ORDER', `Expected seq ${lastSeq + 1}, got ${mutation.seq}.`, lastSeq);
     }
-    const reused = await tx.query('select 1 from mutation_results where mutation_id = $1', [mutation.id]);
+    const reused = await tx.query('select 1 from mutation_results where mutation_id = $1', [
+      mutation.id,
+    ]);
     if (reused.rows.length > 0) {
       return stopWith('MUTATION_ID_REUSED', `Mutation ${mutation.id} was already pushed.`, lastSeq);
     }
@@ -171,9 +173,20 @@ async function processMutation(
     await tx.query(
       `insert into mutation_results (client_id, seq, mutation_id, name, status, code, message)
        values ($1, $2, $3, $4, $5, $6, $7)`,
-      [clientId, result.seq, result.mutationId, mutation.name, result.status, result.code, result.message],
+      [
+        clientId,
+        result.seq,
+        result.mutationId,
+        mutation.name,
+        result.status,
+        result.code,
+        result.message,
+      ],
     );
-    await tx.query('update sync_clients set last_seq = $2 where client_id = $1', [clientId, mutation.seq]);
+    await tx.query('update sync_clients set last_seq = $2 where client_id = $1', [
+      clientId,
+      mutation.seq,
+    ]);
     return { result };
   });
 }
@@ -202,7 +215,11 @@ export async function pushMutations(
 }
 
 /** Changes after the cursor in the user's scope, read from one snapshot (see the top). */
-export async function pullChanges(db: Db, user: SignedInUser, query: PullQuery): Promise<PullResponse> {
+export async function pullChanges(
+  db: Db,
+  user: SignedInUser,
+  query: PullQuery,
+): Promise<PullResponse> {
   return db.transaction(
     async (tx) => {
       const current = await tx.query<{ v: string | number }>('select v from sync_version');

@@ -34,7 +34,9 @@ export async function registerWorkstation(
   );
   let row = known.rows[0];
   if (!row) {
-    const next = await db.query<{ n: string | number }>("select nextval('workstation_code_seq') as n");
+    const next = await db.query<{ n: string | number }>(
+      "select nextval('workstation_code_seq') as n",
+    );
     // A concurrent first sign-in of the same install wins; this one adopts its code.
     const inserted = await db.query<{ code: string; site_code: string }>(
       `insert into workstations (client_id, user_id, code, site_code) values ($1, $2, $3, $4)

@@ -83,7 +83,6 @@ export type MethodInput<M extends MethodName> = z.input<(typeof contract)[M]['in
 export type MethodOutput<M extends MethodName> = z.infer<(typeof contract)[M]['output']>;
 export type EventPayload<E extends EventName> = z.infer<(typeof contractEvents)[E]>;
 
-
 /** An error that crosses the boundary: a code to translate, a message for logs and people. */
 export interface ContractError {
   code: string;

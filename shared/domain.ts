@@ -52,11 +52,7 @@ export const CaseIntake = z.object({
   channel: Channel,
   type: CaseType,
   businessLine: BusinessLine,
-  description: z
-    .string()
-    .trim()
-    .min(1, { message: 'REQUIRED' })
-    .max(4000, { message: 'TOO_LONG' }),
+  description: z.string().trim().min(1, { message: 'REQUIRED' }).max(4000, { message: 'TOO_LONG' }),
   customerExpectation: z
     .string()
     .trim()
@@ -65,7 +61,11 @@ export const CaseIntake = z.object({
 });
 export type CaseIntake = z.infer<typeof CaseIntake>;
 
-export const NoteText = z.string().trim().min(1, { message: 'REQUIRED' }).max(4000, { message: 'TOO_LONG' });
+export const NoteText = z
+  .string()
+  .trim()
+  .min(1, { message: 'REQUIRED' })
+  .max(4000, { message: 'TOO_LONG' });
 
 export const CaseStatus = z.enum(['new', 'in_progress', 'resolved', 'closed']);
 export type CaseStatus = z.infer<typeof CaseStatus>;

@@ -45,8 +45,7 @@ export class CaseStore {
 
   getMeta(key: string): string | null {
     const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as
-      | { value: string }
-      | undefined;
+      { value: string } | undefined;
     return row?.value ?? null;
   }
 
@@ -54,7 +53,9 @@ export class CaseStore {
     if (value === null) this.db.prepare('DELETE FROM meta WHERE key = ?').run(key);
     else
       this.db
-        .prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
+        .prepare(
+          'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+        )
         .run(key, value);
   }
 
@@ -90,7 +91,13 @@ export class CaseStore {
           description: record.description,
           customerExpectation: record.customerExpectation,
         };
-        this.enqueue('case.create@1', record.id, { caseId: record.id, number, intake, priority: record.priority }, input.actor, input.now);
+        this.enqueue(
+          'case.create@1',
+          record.id,
+          { caseId: record.id, number, intake, priority: record.priority },
+          input.actor,
+          input.now,
+        );
         this.db
           .prepare(
             'INSERT INTO cases (id, number, owner_id, updated_at, server_json, view_json, pending) VALUES (?, ?, ?, ?, NULL, ?, 1)',
@@ -101,10 +108,17 @@ export class CaseStore {
       .immediate();
   }
 
-  addNote(input: { caseId: string; text: string; author: { id: string; name: string }; actor: CaseActor; now: Date }): Note {
+  addNote(input: {
+    caseId: string;
+    text: string;
+    author: { id: string; name: string };
+    actor: CaseActor;
+    now: Date;
+  }): Note {
     return this.db
       .transaction(() => {
-        if (!this.getCase(input.caseId)) throw new CaseStoreError('CASE_NOT_FOUND', 'No such case in this workstation');
+        if (!this.getCase(input.caseId))
+          throw new CaseStoreError('CASE_NOT_FOUND', 'No such case in this workstation');
         const note: Note = {
           id: randomUUID(),
           caseId: input.caseId,
@@ -115,7 +129,13 @@ export class CaseStore {
           recordedAt: input.now.toISOString(),
           pending: true,
         };
-        this.enqueue('case.addNote@1', input.caseId, { caseId: input.caseId, noteId: note.id, text: note.text }, input.actor, input.now);
+        this.enqueue(
+          'case.addNote@1',
+          input.caseId,
+          { caseId: input.caseId, noteId: note.id, text: note.text },
+          input.actor,
+          input.now,
+        );
         this.db
           .prepare('INSERT INTO notes (id, case_id, data_json, pending) VALUES (?, ?, ?, 1)')
           .run(note.id, note.caseId, JSON.stringify(note));
@@ -135,9 +155,11 @@ export class CaseStore {
     return this.db
       .transaction(() => {
         const current = this.getCase(input.caseId);
-        if (!current) throw new CaseStoreError('CASE_NOT_FOUND', 'No such case in this workstation');
+        if (!current)
+          throw new CaseStoreError('CASE_NOT_FOUND', 'No such case in this workstation');
         const next = applyTransition(current, input.event, input.actor, input.now);
-        if (!next.ok) throw new CaseStoreError(next.code, `Event ${input.event.type} refused: ${next.code}`);
+        if (!next.ok)
+          throw new CaseStoreError(next.code, `Event ${input.event.type} refused: ${next.code}`);
         this.enqueue(
           'case.transition@1',
           input.caseId,
@@ -155,8 +177,7 @@ export class CaseStore {
 
   getCase(caseId: string): CaseRecord | null {
     const row = this.db.prepare('SELECT view_json FROM cases WHERE id = ?').get(caseId) as
-      | { view_json: string }
-      | undefined;
+      { view_json: string } | undefined;
     return row ? (JSON.parse(row.view_json) as CaseRecord) : null;
   }
 
@@ -169,7 +190,9 @@ export class CaseStore {
 
   listCasesOwnedBy(ownerId: string, limit = 500): CaseSummary[] {
     const rows = this.db
-      .prepare('SELECT view_json, pending FROM cases WHERE owner_id = ? ORDER BY updated_at DESC LIMIT ?')
+      .prepare(
+        'SELECT view_json, pending FROM cases WHERE owner_id = ? ORDER BY updated_at DESC LIMIT ?',
+      )
       .all(ownerId, limit) as { view_json: string; pending: number }[];
     return rows.map((row) => {
       const record = JSON.parse(row.view_json) as CaseRecord;
@@ -192,9 +215,9 @@ export class CaseStore {
   }
 
   listNotes(caseId: string): Note[] {
-    const rows = this.db
-      .prepare('SELECT data_json FROM notes WHERE case_id = ?')
-      .all(caseId) as { data_json: string }[];
+    const rows = this.db.prepare('SELECT data_json FROM notes WHERE case_id = ?').all(caseId) as {
+      data_json: string;
+    }[];
     return rows
       .map((row) => JSON.parse(row.data_json) as Note)
       .sort((a, b) => (a.createdAt ?? a.recordedAt).localeCompare(b.createdAt ?? b.recordedAt));
@@ -220,14 +243,18 @@ export class CaseStore {
 
   /** Work not yet confirmed by a pull: what the status bar counts as waiting. */
   waitingCount(): number {
-    const row = this.db.prepare("SELECT count(*) AS n FROM outbox WHERE state != 'rejected'").get() as { n: number };
+    const row = this.db
+      .prepare("SELECT count(*) AS n FROM outbox WHERE state != 'rejected'")
+      .get() as { n: number };
     return row.n;
   }
 
   rejections(caseId?: string): Rejection[] {
     const rows = (
       caseId
-        ? this.db.prepare("SELECT * FROM outbox WHERE state = 'rejected' AND case_id = ? ORDER BY seq").all(caseId)
+        ? this.db
+            .prepare("SELECT * FROM outbox WHERE state = 'rejected' AND case_id = ? ORDER BY seq")
+            .all(caseId)
         : this.db.prepare("SELECT * FROM outbox WHERE state = 'rejected' ORDER BY seq").all()
     ) as OutboxRow[];
     return rows.map((row) => ({
@@ -314,13 +341,15 @@ export class CaseStore {
 
   /** Recomputes a case's view: its server row with the still-pending outbox replayed on top. */
   private rebase(caseId: string): void {
-    const row = this.db.prepare('SELECT server_json, view_json FROM cases WHERE id = ?').get(caseId) as
-      | { server_json: string | null; view_json: string }
-      | undefined;
+    const row = this.db
+      .prepare('SELECT server_json, view_json FROM cases WHERE id = ?')
+      .get(caseId) as { server_json: string | null; view_json: string } | undefined;
     const outbox = this.db
       .prepare("SELECT * FROM outbox WHERE case_id = ? AND state != 'rejected' ORDER BY seq")
       .all(caseId) as OutboxRow[];
-    let view: CaseRecord | null = row?.server_json ? (JSON.parse(row.server_json) as CaseRecord) : null;
+    let view: CaseRecord | null = row?.server_json
+      ? (JSON.parse(row.server_json) as CaseRecord)
+      : null;
     const local: CaseRecord | null = row ? (JSON.parse(row.view_json) as CaseRecord) : null;
     for (const entry of outbox) {
       const args = JSON.parse(entry.args_json) as Mutation['args'];
@@ -341,13 +370,17 @@ export class CaseStore {
     }
     this.writeView(view, outbox.length > 0);
     this.db
-      .prepare('UPDATE notes SET pending = 0 WHERE case_id = ? AND pending = 1 AND id NOT IN (SELECT json_extract(args_json, \'$.noteId\') FROM outbox WHERE case_id = ? AND name = \'case.addNote@1\')')
+      .prepare(
+        "UPDATE notes SET pending = 0 WHERE case_id = ? AND pending = 1 AND id NOT IN (SELECT json_extract(args_json, '$.noteId') FROM outbox WHERE case_id = ? AND name = 'case.addNote@1')",
+      )
       .run(caseId, caseId);
   }
 
   private writeView(record: CaseRecord, pending: boolean): void {
     this.db
-      .prepare('UPDATE cases SET view_json = ?, updated_at = ?, owner_id = ?, pending = ? WHERE id = ?')
+      .prepare(
+        'UPDATE cases SET view_json = ?, updated_at = ?, owner_id = ?, pending = ? WHERE id = ?',
+      )
       .run(JSON.stringify(record), record.updatedAt, record.ownerId, pending ? 1 : 0, record.id);
   }
 
@@ -364,7 +397,15 @@ export class CaseStore {
       .prepare(
         'INSERT INTO outbox (seq, id, name, case_id, args_json, actor_json, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       )
-      .run(seq, randomUUID(), name, caseId, JSON.stringify(args), JSON.stringify(actor), now.toISOString());
+      .run(
+        seq,
+        randomUUID(),
+        name,
+        caseId,
+        JSON.stringify(args),
+        JSON.stringify(actor),
+        now.toISOString(),
+      );
   }
 
   /** `<site><workstation>-<yyMMdd>-<seq>`: unique without a round trip to the server. */
@@ -401,7 +442,12 @@ function applyTransition(
   if (!verdict.ok) return verdict;
   return {
     ok: true,
-    record: { ...record, status: verdict.status, resolution: verdict.context.resolution, updatedAt: at },
+    record: {
+      ...record,
+      status: verdict.status,
+      resolution: verdict.context.resolution,
+      updatedAt: at,
+    },
   };
 }
 

@@ -71,7 +71,8 @@ export class CentralApiClient {
     } catch {
       json = null;
     }
-    if (response.status >= 500) throw new ApiUnreachableError(`Central API answered ${response.status}`);
+    if (response.status >= 500)
+      throw new ApiUnreachableError(`Central API answered ${response.status}`);
     if (!response.ok) {
       const error = ApiError.safeParse(json);
       throw new ApiRefusedError(
@@ -82,7 +83,8 @@ export class CentralApiClient {
       );
     }
     const parsed = schema.safeParse(json);
-    if (!parsed.success) throw new ApiUnreachableError(`Central API sent an unexpected ${path} answer`);
+    if (!parsed.success)
+      throw new ApiUnreachableError(`Central API sent an unexpected ${path} answer`);
     return parsed.data;
   }
 }

@@ -125,7 +125,10 @@ export class SyncEngine {
     } catch (error) {
       if (!this.active) return;
       this.failures += 1;
-      this.lastError = error instanceof ApiRefusedError || error instanceof ApiUnreachableError ? error.code : 'SYNC_FAILED';
+      this.lastError =
+        error instanceof ApiRefusedError || error instanceof ApiUnreachableError
+          ? error.code
+          : 'SYNC_FAILED';
       if (error instanceof ApiRefusedError && error.code === 'UNAUTHENTICATED') {
         // Only the agent can help now: keep the outbox and wait for a new sign-in.
         this.state = 'signed_out';
@@ -174,7 +177,11 @@ export class SyncEngine {
     const clientId = this.store.clientId();
     for (;;) {
       const cursor = this.store.getMeta('cursor') ?? '0';
-      const page = await this.api.pull(token, { clientId, cursor, limit: this.options.pullPageSize });
+      const page = await this.api.pull(token, {
+        clientId,
+        cursor,
+        limit: this.options.pullPageSize,
+      });
       const changed = this.store.applyPull(page);
       if (changed.length > 0) this.onCasesChanged(changed);
       if (!page.hasMore) return;
@@ -193,7 +200,10 @@ export class SyncEngine {
   private schedule(delayMs: number): void {
     this.clearTimer();
     if (!this.active) return;
-    this.nextRetryAt = this.state === 'offline' ? new Date(this.options.now().getTime() + delayMs).toISOString() : null;
+    this.nextRetryAt =
+      this.state === 'offline'
+        ? new Date(this.options.now().getTime() + delayMs).toISOString()
+        : null;
     this.timer = setTimeout(() => void this.request(), delayMs);
     this.timer.unref?.();
   }

@@ -186,7 +186,10 @@ export class WorkstationBackend {
       session = { user: answer.user, workstationCode: answer.workstationCode };
       const previousUser = this.store.getMeta('userId');
       if (previousUser && previousUser !== answer.user.id && this.store.waitingCount() > 0) {
-        throw new BackendError('OTHER_USER_PENDING', 'Another user still has changes waiting to sync here');
+        throw new BackendError(
+          'OTHER_USER_PENDING',
+          'Another user still has changes waiting to sync here',
+        );
       }
       this.store.resetForUser(answer.user.id);
       await this.options.secrets.set(TOKEN_KEY, answer.token);
@@ -203,12 +206,19 @@ export class WorkstationBackend {
     const verifier = this.store.getMeta(`verifier:${username}`);
     const saved = this.store.getMeta('session');
     if (!verifier || !saved) {
-      throw new BackendError('OFFLINE_FIRST_SIGN_IN', 'The first sign-in on a workstation needs the central API');
+      throw new BackendError(
+        'OFFLINE_FIRST_SIGN_IN',
+        'The first sign-in on a workstation needs the central API',
+      );
     }
-    if (!checkVerifier(password, verifier)) throw new BackendError('BAD_CREDENTIALS', 'Wrong username or password');
+    if (!checkVerifier(password, verifier))
+      throw new BackendError('BAD_CREDENTIALS', 'Wrong username or password');
     session = JSON.parse(saved) as Session;
     if (session.user.username !== username) {
-      throw new BackendError('OFFLINE_FIRST_SIGN_IN', 'Only the last user of this workstation can sign in offline');
+      throw new BackendError(
+        'OFFLINE_FIRST_SIGN_IN',
+        'Only the last user of this workstation can sign in offline',
+      );
     }
     this.session = session;
     this.credentials = { username, password };
@@ -219,7 +229,10 @@ export class WorkstationBackend {
   private async renewToken(): Promise<string | null> {
     if (!this.credentials) return null;
     try {
-      const answer = await this.api.signIn({ ...this.credentials, clientId: this.store.clientId() });
+      const answer = await this.api.signIn({
+        ...this.credentials,
+        clientId: this.store.clientId(),
+      });
       await this.options.secrets.set(TOKEN_KEY, answer.token);
       return answer.token;
     } catch (error) {
@@ -268,7 +281,11 @@ export class WorkstationBackend {
 }
 
 function toContractError(error: unknown): ContractError {
-  if (error instanceof BackendError || error instanceof CaseStoreError || error instanceof ApiRefusedError) {
+  if (
+    error instanceof BackendError ||
+    error instanceof CaseStoreError ||
+    error instanceof ApiRefusedError
+  ) {
     return { code: error.code, message: error.message };
   }
   if (error instanceof ApiUnreachableError) return { code: error.code, message: error.message };
@@ -290,4 +307,3 @@ function checkVerifier(password: string, verifier: string): boolean {
   const actual = scryptSync(password, Buffer.from(salt, 'base64'), expected.length);
   return timingSafeEqual(actual, expected);
 }
-

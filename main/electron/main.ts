@@ -1,9 +1,22 @@
 // The Electron main process: one hardened window, the backend in a utility process, and one
 // IPC handler per contract method that checks the sender and the input before forwarding.
-import { app, BrowserWindow, ipcMain, session, shell, utilityProcess, type UtilityProcess } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  ipcMain,
+  session,
+  shell,
+  utilityProcess,
+  type UtilityProcess,
+} from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { contract, METHOD_NAMES, validationError, type ContractResult } from '../../shared/contract';
+import {
+  contract,
+  METHOD_NAMES,
+  validationError,
+  type ContractResult,
+} from '../../shared/contract';
 import { isTrustedSender, workstationWindowOptions, WORKSTATION_CSP } from './window-options';
 
 const PROTOCOL = 'caseworkstation';
@@ -25,18 +38,30 @@ function startBackend(): UtilityProcess {
       WORKSTATION_MIGRATIONS_DIR: app.isPackaged ? join(process.resourcesPath, 'migrations') : '',
     },
   });
-  child.on('message', (message: { kind: string; id?: number; result?: ContractResult<unknown>; event?: string; payload?: unknown }) => {
-    if (message.kind === 'result' && message.id !== undefined) {
-      waiting.get(message.id)?.(message.result!);
-      waiting.delete(message.id);
-    } else if (message.kind === 'event' && message.event) {
-      window?.webContents.send(`workstation:event:${message.event}`, message.payload);
-    }
-  });
+  child.on(
+    'message',
+    (message: {
+      kind: string;
+      id?: number;
+      result?: ContractResult<unknown>;
+      event?: string;
+      payload?: unknown;
+    }) => {
+      if (message.kind === 'result' && message.id !== undefined) {
+        waiting.get(message.id)?.(message.result!);
+        waiting.delete(message.id);
+      } else if (message.kind === 'event' && message.event) {
+        window?.webContents.send(`workstation:event:${message.event}`, message.payload);
+      }
+    },
+  );
   child.on('exit', () => {
     for (const [id, settle] of waiting) {
       waiting.delete(id);
-      settle({ ok: false, error: { code: 'HOST_UNAVAILABLE', message: 'The workstation backend stopped' } });
+      settle({
+        ok: false,
+        error: { code: 'HOST_UNAVAILABLE', message: 'The workstation backend stopped' },
+      });
     }
   });
   return child;
@@ -44,26 +69,38 @@ function startBackend(): UtilityProcess {
 
 function registerContractHandlers(): void {
   for (const method of METHOD_NAMES) {
-    ipcMain.handle(`workstation:${method}`, async (event, input: unknown): Promise<ContractResult<unknown>> => {
-      const frame = event.senderFrame;
-      if (!frame || !isTrustedSender(frame.url, frame === event.sender.mainFrame, appPageUrl)) {
-        return { ok: false, error: { code: 'FORBIDDEN_SENDER', message: 'Calls are accepted from the app page only' } };
-      }
-      // Validated here too, so that malformed payloads never reach the backend process.
-      const parsed = contract[method].input.safeParse(input ?? {});
-      if (!parsed.success) return { ok: false, error: validationError(parsed.error) };
-      if (!backend) return { ok: false, error: { code: 'HOST_UNAVAILABLE', message: 'Backend not running' } };
-      const id = nextCallId++;
-      return new Promise((resolve) => {
-        waiting.set(id, resolve);
-        backend!.postMessage({ kind: 'call', id, method, input: parsed.data });
-      });
-    });
+    ipcMain.handle(
+      `workstation:${method}`,
+      async (event, input: unknown): Promise<ContractResult<unknown>> => {
+        const frame = event.senderFrame;
+        if (!frame || !isTrustedSender(frame.url, frame === event.sender.mainFrame, appPageUrl)) {
+          return {
+            ok: false,
+            error: {
+              code: 'FORBIDDEN_SENDER',
+              message: 'Calls are accepted from the app page only',
+            },
+          };
+        }
+        // Validated here too, so that malformed payloads never reach the backend process.
+        const parsed = contract[method].input.safeParse(input ?? {});
+        if (!parsed.success) return { ok: false, error: validationError(parsed.error) };
+        if (!backend)
+          return { ok: false, error: { code: 'HOST_UNAVAILABLE', message: 'Backend not running' } };
+        const id = nextCallId++;
+        return new Promise((resolve) => {
+          waiting.set(id, resolve);
+          backend!.postMessage({ kind: 'call', id, method, input: parsed.data });
+        });
+      },
+    );
   }
 }
 
 function createWindow(): BrowserWindow {
-  const created = new BrowserWindow(workstationWindowOptions(join(import.meta.dirname, '../preload/index.cjs')));
+  const created = new BrowserWindow(
+    workstationWindowOptions(join(import.meta.dirname, '../preload/index.cjs')),
+  );
   created.webContents.setWindowOpenHandler(({ url }) => {
     // Links to the outside open in the system browser, never inside the app.
     if (url.startsWith('https://')) void shell.openExternal(url);
@@ -91,11 +128,16 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(() => {
     session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
       callback({
-        responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [WORKSTATION_CSP] },
+        responseHeaders: {
+          ...details.responseHeaders,
+          'Content-Security-Policy': [WORKSTATION_CSP],
+        },
       });
     });
     // The workstation needs no camera, microphone, location or notifications permission yet.
-    session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+    session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) =>
+      callback(false),
+    );
     backend = startBackend();
     registerContractHandlers();
     window = createWindow();

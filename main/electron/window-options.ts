@@ -42,12 +42,18 @@ export const WORKSTATION_CSP = [
 ].join('; ');
 
 /** Only the app's own page, in its top frame, may call the backend. */
-export function isTrustedSender(frameUrl: string, isTopFrame: boolean, appPageUrl: string): boolean {
+export function isTrustedSender(
+  frameUrl: string,
+  isTopFrame: boolean,
+  appPageUrl: string,
+): boolean {
   if (!isTopFrame) return false;
   try {
     const frame = new URL(frameUrl);
     const app = new URL(appPageUrl);
-    return frame.protocol === app.protocol && frame.host === app.host && frame.pathname === app.pathname;
+    return (
+      frame.protocol === app.protocol && frame.host === app.host && frame.pathname === app.pathname
+    );
   } catch {
     return false;
   }

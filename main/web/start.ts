@@ -19,7 +19,10 @@ const backend = await WorkstationBackend.open({
   // No OS keychain in the browser host: the token lives in memory and a restart asks for
   // sign-in again (offline too, against the local verifier).
   secrets: new MemorySecretStore(),
-  sync: { ...(pollIntervalMs ? { pollIntervalMs } : {}), maxBackoffMs: Number(process.env.SYNC_MAX_BACKOFF_MS ?? 30_000) },
+  sync: {
+    ...(pollIntervalMs ? { pollIntervalMs } : {}),
+    maxBackoffMs: Number(process.env.SYNC_MAX_BACKOFF_MS ?? 30_000),
+  },
 });
 const host = await startWebHost({
   backend,
@@ -27,7 +30,9 @@ const host = await startWebHost({
   port: Number(process.env.WEB_PORT ?? 4020),
 });
 
-console.log(`Central API: ${apiUrl}${embedded ? ' (embedded, demo data; sign in as agent01 / demo1234)' : ''}`);
+console.log(
+  `Central API: ${apiUrl}${embedded ? ' (embedded, demo data; sign in as agent01 / demo1234)' : ''}`,
+);
 console.log(`Case Workstation is open at: ${host.launchUrl}`);
 
 let closing = false;

@@ -101,21 +101,36 @@ function serveContract(backend: WorkstationBackend, ws: WebSocket): void {
     try {
       message = JSON.parse(String(data)) as typeof message;
     } catch {
-      ws.send(JSON.stringify({ kind: 'error', error: { code: 'BAD_MESSAGE', message: 'Not JSON' } }));
+      ws.send(
+        JSON.stringify({ kind: 'error', error: { code: 'BAD_MESSAGE', message: 'Not JSON' } }),
+      );
       return;
     }
-    if (message.kind !== 'call' || typeof message.id !== 'number' || typeof message.method !== 'string') {
+    if (
+      message.kind !== 'call' ||
+      typeof message.id !== 'number' ||
+      typeof message.method !== 'string'
+    ) {
       ws.send(
-        JSON.stringify({ kind: 'error', error: { code: 'BAD_MESSAGE', message: 'Expected {kind:"call", id, method, input}' } }),
+        JSON.stringify({
+          kind: 'error',
+          error: { code: 'BAD_MESSAGE', message: 'Expected {kind:"call", id, method, input}' },
+        }),
       );
       return;
     }
     const result = await backend.call(message.method, message.input);
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ kind: 'result', id: message.id, result }));
+    if (ws.readyState === ws.OPEN)
+      ws.send(JSON.stringify({ kind: 'result', id: message.id, result }));
   });
 }
 
-function serveStatic(root: string, port: number, request: IncomingMessage, response: ServerResponse): void {
+function serveStatic(
+  root: string,
+  port: number,
+  request: IncomingMessage,
+  response: ServerResponse,
+): void {
   const headers = {
     'content-security-policy': contentSecurityPolicy(port),
     'x-content-type-options': 'nosniff',

@@ -91,7 +91,10 @@ export function App() {
       break;
     case 'signedIn':
       screen = (
-        <Shell session={phase.session} onSignedOut={() => setPhase({ kind: 'signedOut', notice: null })} />
+        <Shell
+          session={phase.session}
+          onSignedOut={() => setPhase({ kind: 'signedOut', notice: null })}
+        />
       );
       break;
   }

@@ -23,7 +23,9 @@ export function errorCode(error: unknown): string {
 /** The translated message for an error code, or a generic one naming the raw code. */
 export function translateErrorCode(t: TFunction, code: string): string {
   const key = `errors.${code}`;
-  return /^[A-Z][A-Z0-9_]*$/.test(code) && i18next.exists(key) ? t(key) : t('errors.unknown', { code });
+  return /^[A-Z][A-Z0-9_]*$/.test(code) && i18next.exists(key)
+    ? t(key)
+    : t('errors.unknown', { code });
 }
 
 export function translateError(t: TFunction, error: unknown): string {
@@ -33,7 +35,9 @@ export function translateError(t: TFunction, error: unknown): string {
 /** The translated rule a field broke (REQUIRED, PHONE_INVALID, …). */
 export function translateFieldCode(t: TFunction, code: string): string {
   const key = `fieldErrors.${code}`;
-  return /^[A-Z][A-Z0-9_]*$/.test(code) && i18next.exists(key) ? t(key) : t('fieldErrors.unknown', { code });
+  return /^[A-Z][A-Z0-9_]*$/.test(code) && i18next.exists(key)
+    ? t(key)
+    : t('fieldErrors.unknown', { code });
 }
 
 /**
@@ -48,7 +52,9 @@ export function mapFieldErrors<F extends string>(
   const unmatched: { path: string; code: string }[] = [];
   for (const issue of error.fields ?? []) {
     const segments = issue.path.split(/[.[\]]/).filter(Boolean);
-    const field = [...segments].reverse().find((s): s is F => (fields as readonly string[]).includes(s));
+    const field = [...segments]
+      .reverse()
+      .find((s): s is F => (fields as readonly string[]).includes(s));
     if (field && !byField[field]) byField[field] = issue.code;
     else if (!field) unmatched.push(issue);
   }

@@ -13,7 +13,9 @@ export function useWorkstationEvent<E extends EventName>(
     latest.current = listener;
   });
   useEffect(() => {
-    const subscribe = workstation.on[event] as (fn: (payload: EventPayload<E>) => void) => () => void;
+    const subscribe = workstation.on[event] as (
+      fn: (payload: EventPayload<E>) => void,
+    ) => () => void;
     return subscribe((payload) => latest.current(payload));
   }, [event]);
 }

@@ -444,7 +444,8 @@ const en: Messages = {
     priorityHint: 'The final priority follows the risk policy.',
     slaTitle: 'First response (default policy)',
     sla: {
-      urgent: 'Contact the customer within 15 minutes and take interim measures at once (e.g. stop payment)',
+      urgent:
+        'Contact the customer within 15 minutes and take interim measures at once (e.g. stop payment)',
       high: 'First response within 4 hours; update the customer every business day',
       normal: 'First response within 24 hours',
       suggestion: 'Answer the customer within 5 business days',

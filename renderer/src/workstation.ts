@@ -49,7 +49,9 @@ function createWebSocketWorkstation(): WorkstationApi {
     if (ready) return ready;
     ready = new Promise<WebSocket>((resolve, reject) => {
       const protocol = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
-      const ws = new WebSocket(`${protocol}//${window.location.host}/ws?token=${encodeURIComponent(token)}`);
+      const ws = new WebSocket(
+        `${protocol}//${window.location.host}/ws?token=${encodeURIComponent(token)}`,
+      );
       ws.onopen = () => {
         socket = ws;
         resolve(ws);
@@ -86,7 +88,10 @@ function createWebSocketWorkstation(): WorkstationApi {
     try {
       ws = socket ?? (await connect());
     } catch {
-      return { ok: false, error: { code: 'HOST_UNAVAILABLE', message: 'Workstation host unreachable' } };
+      return {
+        ok: false,
+        error: { code: 'HOST_UNAVAILABLE', message: 'Workstation host unreachable' },
+      };
     }
     const id = nextId++;
     return new Promise((resolve) => {
@@ -125,7 +130,9 @@ export async function callWorkstation<M extends MethodName>(
   method: M,
   input: MethodInput<M>,
 ): Promise<MethodOutput<M>> {
-  const fn = workstation[method] as (input: MethodInput<M>) => Promise<ContractResult<MethodOutput<M>>>;
+  const fn = workstation[method] as (
+    input: MethodInput<M>,
+  ) => Promise<ContractResult<MethodOutput<M>>>;
   const result = await fn(input);
   if (!result.ok) throw new WorkstationError(result.error);
   return result.value;

@@ -122,7 +122,8 @@ function explainRejection(snapshot: CaseSnapshot, event: CaseEvent): CaseRejecti
   if (!handled || handled.length === 0) return 'NOT_ALLOWED_IN_STATE';
   const checks = { ownerOrLead: isOwnerOrLead, resolutionGiven: hasResolution };
   for (const guard of GUARDS_BY_EVENT[event.type]) {
-    if (!checks[guard as keyof typeof checks](snapshot.context, event)) return GUARD_REASONS[guard]!;
+    if (!checks[guard as keyof typeof checks](snapshot.context, event))
+      return GUARD_REASONS[guard]!;
   }
   return 'NOT_ALLOWED_IN_STATE';
 }

@@ -6,7 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startPostgres } from '../support/postgres';
-import { freePort, startCentralApiProcess, startWebHostProcess, type Service } from '../support/processes';
+import {
+  freePort,
+  startCentralApiProcess,
+  startWebHostProcess,
+  type Service,
+} from '../support/processes';
 
 const screenshots = join(process.cwd(), 'artifacts', 'screenshots');
 mkdirSync(screenshots, { recursive: true });
@@ -78,7 +83,9 @@ test('an agent keeps working through an outage and nothing is lost', async ({ pa
   await page.getByTestId('nav-new-complaint').click();
   await expect(page.getByTestId('intake-form')).toBeVisible();
   await page.getByTestId('intake-customerName').fill('周丽华');
-  await page.getByTestId('intake-description').fill('客户反映信用卡被盗刷两笔，共计3,200元，本人未授权');
+  await page
+    .getByTestId('intake-description')
+    .fill('客户反映信用卡被盗刷两笔，共计3,200元，本人未授权');
   await page.screenshot({ path: join(screenshots, 'intake-form.png'), fullPage: true });
   const first = await logComplaint(page, {
     name: '周丽华',
@@ -126,7 +133,9 @@ test('an agent keeps working through an outage and nothing is lost', async ({ pa
     'SELECT n.text FROM case_notes n JOIN cases c ON c.id = n.case_id WHERE c.number = $1',
     [first],
   );
-  expect(notes.rows.map((row) => row.text)).toEqual(['已致电客户，告知已临时冻结卡片，等待风控核实']);
+  expect(notes.rows.map((row) => row.text)).toEqual([
+    '已致电客户，告知已临时冻结卡片，等待风控核实',
+  ]);
   await page.screenshot({ path: join(screenshots, 'queue-synced.png'), fullPage: true });
 });
 

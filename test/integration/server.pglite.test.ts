@@ -112,7 +112,9 @@ describe('embedded PGlite', () => {
         status: 'in_progress',
         ownerName: '王晓梅',
       });
-      expect(body.notes.filter((n) => n.caseId === caseId).map((n) => n.text)).toEqual(['已联系清算部门。']);
+      expect(body.notes.filter((n) => n.caseId === caseId).map((n) => n.text)).toEqual([
+        '已联系清算部门。',
+      ]);
       await expect(db.query('delete from case_history')).rejects.toThrow(/append-only/);
       await app.close();
     } finally {
@@ -122,7 +124,9 @@ describe('embedded PGlite', () => {
     db = await openPglite(dataDir);
     try {
       expect(await runMigrations(db)).toEqual([]);
-      const kept = await db.query<{ status: string }>('select status from cases where id = $1', [caseId]);
+      const kept = await db.query<{ status: string }>('select status from cases where id = $1', [
+        caseId,
+      ]);
       expect(kept.rows).toEqual([{ status: 'in_progress' }]);
     } finally {
       await db.close();

@@ -73,7 +73,11 @@ const intake = (overrides: Partial<CaseIntake> = {}): CaseIntake => ({
 
 const recordedAt = () => new Date().toISOString();
 
-function createCase(seq: number, caseId: string = randomUUID(), number = nextCaseNumber()): Mutation {
+function createCase(
+  seq: number,
+  caseId: string = randomUUID(),
+  number = nextCaseNumber(),
+): Mutation {
   return {
     id: randomUUID(),
     seq,
@@ -145,10 +149,14 @@ async function pullAll(session: Session, cursor = '0', limit?: number) {
   }
 }
 
-const caseIdsOf = (pages: PullResponse[]) => new Set(pages.flatMap((p) => p.cases.map((c) => c.id)));
+const caseIdsOf = (pages: PullResponse[]) =>
+  new Set(pages.flatMap((p) => p.cases.map((c) => c.id)));
 
 async function count(table: string, where = 'true', params: unknown[] = []): Promise<number> {
-  const result = await db.query<{ n: string }>(`select count(*) as n from ${table} where ${where}`, params);
+  const result = await db.query<{ n: string }>(
+    `select count(*) as n from ${table} where ${where}`,
+    params,
+  );
   return Number(result.rows[0]!.n);
 }
 
@@ -253,7 +261,9 @@ describe('service', () => {
       ['/auth/sign-in', '/auth/sign-out', '/health', '/me', '/sync/pull', '/sync/push'].sort(),
     );
     expect(Object.keys(doc.paths['/sync/push'])).toEqual(['post']);
-    expect(doc.paths['/sync/push'].post.requestBody.content['application/json'].schema).toBeTruthy();
+    expect(
+      doc.paths['/sync/push'].post.requestBody.content['application/json'].schema,
+    ).toBeTruthy();
     expect(Object.keys(doc.paths['/sync/pull'].get.responses)).toContain('200');
   });
 
@@ -317,7 +327,9 @@ describe('push', () => {
     expect(first.results.map((r) => r.status)).toEqual(['applied', 'applied']);
     expect(await count('cases')).toBe(casesBefore + 1);
     expect(await count('case_notes', 'case_id = $1', [create.args.caseId])).toBe(1);
-    expect(await count('case_history', 'case_id = $1', [create.args.caseId])).toBe(historyAfterFirst);
+    expect(await count('case_history', 'case_id = $1', [create.args.caseId])).toBe(
+      historyAfterFirst,
+    );
     // A re-send that overlaps with new work: old ones answered from storage, the new applied.
     const overlap = await pushOk(agent, [...mutations, addNote(3, create.args.caseId)]);
     expect(overlap.results.slice(0, 2)).toEqual(first.results);
@@ -355,7 +367,9 @@ describe('push', () => {
     const body = response.json();
     expect(body.code).toBe('VALIDATION');
     expect(body.message).toContain('mutations.1.args.intake.customerPhone');
-    expect(body.fields).toEqual([{ path: 'mutations.1.args.intake.customerPhone', code: 'PHONE_INVALID' }]);
+    expect(body.fields).toEqual([
+      { path: 'mutations.1.args.intake.customerPhone', code: 'PHONE_INVALID' },
+    ]);
     expect({
       cases: await count('cases'),
       results: await count('mutation_results'),
@@ -391,7 +405,9 @@ describe('push', () => {
       [3, 'rejected', 'RESOLUTION_REQUIRED'],
       [4, 'applied', null],
     ]);
-    const next = await pushOk(agent, [transition(5, caseId, { type: 'RESOLVE', resolution: '已退还年费' })]);
+    const next = await pushOk(agent, [
+      transition(5, caseId, { type: 'RESOLVE', resolution: '已退还年费' }),
+    ]);
     expect(next.results[0]).toMatchObject({ seq: 5, status: 'applied' });
     const row = await db.query<{ status: string; resolution: string }>(
       'select status, resolution from cases where id = $1',
@@ -420,9 +436,15 @@ describe('push', () => {
     const create = createCase(1);
     const caseId = create.args.caseId;
     await pushOk(owner, [create]);
-    const refused = await pushOk(colleague, [addNote(1, caseId), transition(2, caseId, { type: 'START' })]);
+    const refused = await pushOk(colleague, [
+      addNote(1, caseId),
+      transition(2, caseId, { type: 'START' }),
+    ]);
     expect(refused.results.map((r) => r.code)).toEqual(['FORBIDDEN', 'NOT_OWNER_OR_LEAD']);
-    const allowed = await pushOk(lead, [addNote(1, caseId), transition(2, caseId, { type: 'START' })]);
+    const allowed = await pushOk(lead, [
+      addNote(1, caseId),
+      transition(2, caseId, { type: 'START' }),
+    ]);
     expect(allowed.results.map((r) => r.status)).toEqual(['applied', 'applied']);
     const missing = await pushOk(owner, [addNote(2, randomUUID())]);
     expect(missing.results[0]!.code).toBe('CASE_NOT_FOUND');
@@ -459,7 +481,11 @@ describe('push', () => {
       addNote(2, create.args.caseId, 'NUL \u0000 inside'),
       addNote(3, create.args.caseId),
     ]);
-    expect(pushed.results.map((r) => r.code ?? r.status)).toEqual(['applied', 'INVALID_DATA', 'applied']);
+    expect(pushed.results.map((r) => r.code ?? r.status)).toEqual([
+      'applied',
+      'INVALID_DATA',
+      'applied',
+    ]);
     expect(await count('case_notes', 'case_id = $1', [create.args.caseId])).toBe(1);
   });
 
@@ -543,7 +569,9 @@ describe('case history', () => {
   it('refuses UPDATE and DELETE of an audit row', async () => {
     const rows = await count('case_history');
     expect(rows).toBeGreaterThan(0);
-    await expect(db.query("update case_history set action = 'forged'")).rejects.toThrow(/append-only/);
+    await expect(db.query("update case_history set action = 'forged'")).rejects.toThrow(
+      /append-only/,
+    );
     await expect(db.query('delete from case_history')).rejects.toThrow(/append-only/);
     await expect(db.query('truncate case_history')).rejects.toThrow(/append-only/);
     expect(await count('case_history', "action = 'forged'")).toBe(0);
@@ -578,7 +606,9 @@ describe('pull', () => {
     });
 
     const notesOf = async (session: Session) =>
-      (await pullAll(session)).pages.flatMap((p) => p.notes).filter((n) => n.caseId === mine.args.caseId);
+      (await pullAll(session)).pages
+        .flatMap((p) => p.notes)
+        .filter((n) => n.caseId === mine.args.caseId);
     expect(await notesOf(agent2)).toEqual([]);
     const [note] = await notesOf(agent1);
     expect(note).toMatchObject({

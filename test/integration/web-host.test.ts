@@ -34,7 +34,10 @@ afterAll(async () => {
 });
 
 function connect(query: string, origin: string | undefined): Promise<WebSocket> {
-  const ws = new WebSocket(`${host.url.replace('http', 'ws')}/ws${query}`, origin ? { origin } : {});
+  const ws = new WebSocket(
+    `${host.url.replace('http', 'ws')}/ws${query}`,
+    origin ? { origin } : {},
+  );
   return new Promise((resolve, reject) => {
     ws.once('open', () => resolve(ws));
     ws.once('error', reject);
@@ -60,19 +63,27 @@ describe('the browser host', () => {
   });
 
   it('refuses a page of another origin even with the token', async () => {
-    await expect(connect(`?token=${host.token}`, 'http://evil.example')).rejects.toThrow('HTTP 403');
+    await expect(connect(`?token=${host.token}`, 'http://evil.example')).rejects.toThrow(
+      'HTTP 403',
+    );
     await expect(connect(`?token=${host.token}`, undefined)).rejects.toThrow('HTTP 403');
   });
 
   it('answers a call of the wrong shape with a validation error naming the field', async () => {
     const ws = await connect(`?token=${host.token}`, host.url);
-    const answer = await call(ws, { kind: 'call', id: 1, method: 'cases.get', input: { caseId: 42 } });
+    const answer = await call(ws, {
+      kind: 'call',
+      id: 1,
+      method: 'cases.get',
+      input: { caseId: 42 },
+    });
     expect(answer).toMatchObject({
       kind: 'result',
       id: 1,
       result: { ok: false, error: { code: 'VALIDATION' } },
     });
-    const error = (answer.result as { error: { message: string; fields: { path: string }[] } }).error;
+    const error = (answer.result as { error: { message: string; fields: { path: string }[] } })
+      .error;
     expect(error.fields.map((f) => f.path)).toEqual(['caseId']);
     expect(error.message).toContain('caseId');
 
@@ -101,11 +112,18 @@ describe('the browser host', () => {
 
   it('answers unknown methods and non-JSON clearly', async () => {
     const ws = await connect(`?token=${host.token}`, host.url);
-    expect(await call(ws, { kind: 'call', id: 3, method: 'cases.dropAll', input: {} })).toMatchObject({
+    expect(
+      await call(ws, { kind: 'call', id: 3, method: 'cases.dropAll', input: {} }),
+    ).toMatchObject({
       result: { ok: false, error: { code: 'UNKNOWN_METHOD' } },
     });
-    expect(await call(ws, 'not json')).toMatchObject({ kind: 'error', error: { code: 'BAD_MESSAGE' } });
-    expect(await call(ws, { kind: 'call', id: 4, method: 'cases.listMine', input: {} })).toMatchObject({
+    expect(await call(ws, 'not json')).toMatchObject({
+      kind: 'error',
+      error: { code: 'BAD_MESSAGE' },
+    });
+    expect(
+      await call(ws, { kind: 'call', id: 4, method: 'cases.listMine', input: {} }),
+    ).toMatchObject({
       result: { ok: false, error: { code: 'NOT_SIGNED_IN' } },
     });
     ws.close();

@@ -75,7 +75,10 @@ describe('the workstation and the central API', () => {
       apiUrl: 'http://127.0.0.1:9',
       secrets: new MemorySecretStore(),
     });
-    const result = await backend.call('session.signIn', { username: 'agent01', password: 'demo1234' });
+    const result = await backend.call('session.signIn', {
+      username: 'agent01',
+      password: 'demo1234',
+    });
     expect(result).toMatchObject({ ok: false, error: { code: 'OFFLINE_FIRST_SIGN_IN' } });
     await backend.close();
   });
@@ -89,17 +92,26 @@ describe('the workstation and the central API', () => {
 
   it('keeps work done during an outage and delivers it once when the API returns', async () => {
     let backend = await openBackend();
-    const session = await call(backend, 'session.signIn', { username: 'agent01', password: 'demo1234' });
+    const session = await call(backend, 'session.signIn', {
+      username: 'agent01',
+      password: 'demo1234',
+    });
     expect(session.user.role).toBe('agent');
 
     const online = await call(backend, 'cases.create', intake('网银转账重复扣款两次，每次500元'));
     await call(backend, 'sync.now', {});
     expect((await call(backend, 'sync.status', {})).pending).toBe(0);
-    expect((await call(backend, 'cases.get', { caseId: online.id })).case.version).toBeGreaterThan(0);
+    expect((await call(backend, 'cases.get', { caseId: online.id })).case.version).toBeGreaterThan(
+      0,
+    );
 
     await api!.close();
     api = null;
-    const offline = await call(backend, 'cases.create', intake('冻结的账户至今未解冻，影响工资入账'));
+    const offline = await call(
+      backend,
+      'cases.create',
+      intake('冻结的账户至今未解冻，影响工资入账'),
+    );
     expect(offline.priority).toBe('urgent');
     await call(backend, 'cases.addNote', { caseId: online.id, text: '客户来电催办，已记录' });
     const status = await call(backend, 'sync.now', {});
@@ -114,7 +126,9 @@ describe('the workstation and the central API', () => {
     expect(wrong).toMatchObject({ ok: false, error: { code: 'BAD_CREDENTIALS' } });
     await call(backend, 'session.signIn', { username: 'agent01', password: 'demo1234' });
     const mine = await call(backend, 'cases.listMine', {});
-    expect(mine.map((c) => c.number)).toEqual(expect.arrayContaining([online.number, offline.number]));
+    expect(mine.map((c) => c.number)).toEqual(
+      expect.arrayContaining([online.number, offline.number]),
+    );
     expect(mine.find((c) => c.id === offline.id)).toMatchObject({
       pending: true,
       maskedPhone: '139****4455',
@@ -129,7 +143,9 @@ describe('the workstation and the central API', () => {
       [online.id, offline.id],
     ]);
     expect(rows.rows).toHaveLength(2);
-    const notes = await database.query('SELECT text FROM case_notes WHERE case_id = $1', [online.id]);
+    const notes = await database.query('SELECT text FROM case_notes WHERE case_id = $1', [
+      online.id,
+    ]);
     expect(notes.rows).toEqual([{ text: '客户来电催办，已记录' }]);
     const detail = await call(backend, 'cases.get', { caseId: online.id });
     expect(detail.notes).toMatchObject([{ text: '客户来电催办，已记录', pending: false }]);
@@ -146,15 +162,23 @@ describe('the workstation and the central API', () => {
       'RESOLVE',
     ]);
     await call(backend, 'cases.transition', { caseId: created.id, event: { type: 'START' } });
-    const refused = await backend.call('cases.transition', { caseId: created.id, event: { type: 'CLOSE' } });
+    const refused = await backend.call('cases.transition', {
+      caseId: created.id,
+      event: { type: 'CLOSE' },
+    });
     expect(refused).toMatchObject({ ok: false, error: { code: 'NOT_ALLOWED_IN_STATE' } });
     await call(backend, 'cases.transition', {
       caseId: created.id,
       event: { type: 'RESOLVE', resolution: '版本升级后恢复，已指导客户更新APP' },
     });
     await call(backend, 'sync.now', {});
-    const server = await database.query('SELECT status, resolution FROM cases WHERE id = $1', [created.id]);
-    expect(server.rows[0]).toEqual({ status: 'resolved', resolution: '版本升级后恢复，已指导客户更新APP' });
+    const server = await database.query('SELECT status, resolution FROM cases WHERE id = $1', [
+      created.id,
+    ]);
+    expect(server.rows[0]).toEqual({
+      status: 'resolved',
+      resolution: '版本升级后恢复，已指导客户更新APP',
+    });
     const detail = await call(backend, 'cases.get', { caseId: created.id });
     expect(detail).toMatchObject({
       pending: false,

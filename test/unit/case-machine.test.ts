@@ -45,7 +45,12 @@ describe('the first case machine', () => {
 
   it('needs a resolution before resolving', () => {
     expect(
-      decideCaseEvent('in_progress', fresh, { type: 'RESOLVE', actor: owner, at, resolution: '  ' }),
+      decideCaseEvent('in_progress', fresh, {
+        type: 'RESOLVE',
+        actor: owner,
+        at,
+        resolution: '  ',
+      }),
     ).toEqual({
       ok: false,
       code: 'RESOLUTION_REQUIRED',
@@ -61,7 +66,10 @@ describe('the first case machine', () => {
 
   it('offers only the actions the machine allows now', () => {
     expect(allowedCaseEvents('new', fresh, owner)).toEqual(['START', 'RESOLVE']);
-    expect(allowedCaseEvents('resolved', { ...fresh, resolution: 'x' }, owner)).toEqual(['START', 'CLOSE']);
+    expect(allowedCaseEvents('resolved', { ...fresh, resolution: 'x' }, owner)).toEqual([
+      'START',
+      'CLOSE',
+    ]);
     expect(allowedCaseEvents('closed', { ...fresh, resolution: 'x' }, owner)).toEqual([]);
     expect(allowedCaseEvents('new', fresh, stranger)).toEqual([]);
   });

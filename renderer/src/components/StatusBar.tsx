@@ -67,8 +67,14 @@ export function StatusBar({ onStatus }: { onStatus?: (status: SyncStatus) => voi
 
   return (
     <div className="cw-statusbar" data-testid="status-bar" role="status">
-      <Tooltip title={status?.lastError ? t('sync.lastError', { error: status.lastError }) : undefined}>
-        <span className="cw-statusbar-item" data-testid="sync-state" data-state={state ?? 'unknown'}>
+      <Tooltip
+        title={status?.lastError ? t('sync.lastError', { error: status.lastError }) : undefined}
+      >
+        <span
+          className="cw-statusbar-item"
+          data-testid="sync-state"
+          data-state={state ?? 'unknown'}
+        >
           <Badge status={state ? STATE_BADGES[state] : 'default'} />
           <span>{t(`sync.state.${state ?? 'unknown'}`)}</span>
         </span>
@@ -104,7 +110,11 @@ export function StatusBar({ onStatus }: { onStatus?: (status: SyncStatus) => voi
           : t('sync.neverSynced')}
       </span>
       {state === 'offline' && status?.nextRetryAt ? (
-        <span className="cw-statusbar-item" data-testid="sync-next-retry" style={{ color: '#8591a0' }}>
+        <span
+          className="cw-statusbar-item"
+          data-testid="sync-next-retry"
+          style={{ color: '#8591a0' }}
+        >
           {t('sync.nextRetry', { time: formatShortTime(status.nextRetryAt) })}
         </span>
       ) : null}

@@ -45,7 +45,12 @@ export function PendingTag() {
   const { t } = useTranslation();
   return (
     <Tooltip title={t('cases.pendingTip')}>
-      <Tag icon={<CloudUploadOutlined />} color="gold" variant="outlined" data-testid="pending-badge">
+      <Tag
+        icon={<CloudUploadOutlined />}
+        color="gold"
+        variant="outlined"
+        data-testid="pending-badge"
+      >
         {t('cases.pending')}
       </Tag>
     </Tooltip>

@@ -162,7 +162,13 @@ const EVENT_ICONS: Record<CaseEventType, ReactNode> = {
   CLOSE: <FileDoneOutlined />,
 };
 
-function CaseHeader({ detail, onChanged }: { detail: CaseDetail; onChanged: (detail: CaseDetail) => void }) {
+function CaseHeader({
+  detail,
+  onChanged,
+}: {
+  detail: CaseDetail;
+  onChanged: (detail: CaseDetail) => void;
+}) {
   const { t } = useTranslation();
   const { message, modal } = App.useApp();
   const reportError = useReportError();
@@ -429,7 +435,15 @@ function CaseFields({ detail }: { detail: CaseDetail }) {
   );
 }
 
-function NotesCard({ caseId, notes, onAdded }: { caseId: string; notes: Note[]; onAdded: () => void }) {
+function NotesCard({
+  caseId,
+  notes,
+  onAdded,
+}: {
+  caseId: string;
+  notes: Note[];
+  onAdded: () => void;
+}) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const reportError = useReportError();
@@ -489,7 +503,11 @@ function NotesCard({ caseId, notes, onAdded }: { caseId: string; notes: Note[]; 
             color: note.pending ? 'gray' : 'blue',
             icon: note.pending ? <ClockCircleOutlined style={{ color: '#d48806' }} /> : undefined,
             content: (
-              <div data-testid="note-item" data-note-id={note.id} data-pending={String(note.pending)}>
+              <div
+                data-testid="note-item"
+                data-note-id={note.id}
+                data-pending={String(note.pending)}
+              >
                 <div className="cw-note-head">
                   <span className="cw-note-author">{note.authorName}</span>
                   {note.pending || !note.createdAt ? (
@@ -525,7 +543,12 @@ function NotesCard({ caseId, notes, onAdded }: { caseId: string; notes: Note[]; 
             onKeyDown={onKeyDown}
           />
         </Form.Item>
-        <Button type="primary" loading={submitting} onClick={() => void submit()} data-testid="note-submit">
+        <Button
+          type="primary"
+          loading={submitting}
+          onClick={() => void submit()}
+          data-testid="note-submit"
+        >
           {t('detail.addNote')}
         </Button>
       </div>

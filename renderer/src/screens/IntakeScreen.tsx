@@ -204,7 +204,9 @@ function IntakeForm({ onCreated }: { onCreated: (record: CaseRecord) => void }) 
             title={translateErrorCode(t, formError.code)}
             description={
               formError.unmatched.length > 0
-                ? formError.unmatched.map((u) => `${u.path}: ${translateFieldCode(t, u.code)}`).join('; ')
+                ? formError.unmatched
+                    .map((u) => `${u.path}: ${translateFieldCode(t, u.code)}`)
+                    .join('; ')
                 : undefined
             }
             style={{ marginBottom: 16 }}
@@ -368,7 +370,10 @@ function IntakeForm({ onCreated }: { onCreated: (record: CaseRecord) => void }) 
             <div className="cw-sla-title">{t('intake.slaTitle')}</div>
             <div data-testid="intake-sla">{t(`intake.sla.${suggestion.priority}`)}</div>
           </div>
-          <Typography.Paragraph type="secondary" style={{ marginTop: 12, marginBottom: 0, fontSize: 12 }}>
+          <Typography.Paragraph
+            type="secondary"
+            style={{ marginTop: 12, marginBottom: 0, fontSize: 12 }}
+          >
             {t('intake.priorityHint')}
           </Typography.Paragraph>
         </Card>

@@ -1,5 +1,12 @@
 // 我的工单: the agent's queue, refreshed whenever the backend says cases changed.
-import { useCallback, useEffect, useMemo, useState, type HTMLAttributes, type KeyboardEvent } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useMemo,
+  useState,
+  type HTMLAttributes,
+  type KeyboardEvent,
+} from 'react';
 import { Alert, Button, Card, Empty, Input, Segmented, Space, Table, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { PlusOutlined, ReloadOutlined, SearchOutlined } from '@ant-design/icons';
@@ -167,7 +174,12 @@ export function MyCasesScreen({ onOpenCase, onNewComplaint }: Props) {
           </Typography.Title>
           <div className="cw-page-subtitle">{t('cases.subtitle')}</div>
         </div>
-        <Button type="primary" icon={<PlusOutlined />} onClick={onNewComplaint} data-testid="cases-new">
+        <Button
+          type="primary"
+          icon={<PlusOutlined />}
+          onClick={onNewComplaint}
+          data-testid="cases-new"
+        >
           {t('cases.newComplaint')}
         </Button>
       </div>

@@ -90,7 +90,8 @@ export function Shell({ session, onSignedOut }: Props) {
               {user.displayName}
             </div>
             <div className="cw-header-user-role" data-testid="header-user-role">
-              {t(`roles.${user.role}`)} · {t('header.workstation', { code: session.workstationCode })}
+              {t(`roles.${user.role}`)} ·{' '}
+              {t('header.workstation', { code: session.workstationCode })}
             </div>
           </div>
         </div>
@@ -109,7 +110,13 @@ export function Shell({ session, onSignedOut }: Props) {
         </Tooltip>
       </Layout.Header>
       <Layout>
-        <Layout.Sider width={208} theme="light" className="cw-sider" breakpoint="lg" collapsedWidth={64}>
+        <Layout.Sider
+          width={208}
+          theme="light"
+          className="cw-sider"
+          breakpoint="lg"
+          collapsedWidth={64}
+        >
           <Menu
             mode="inline"
             selectedKeys={[selectedNav]}
@@ -141,7 +148,10 @@ export function Shell({ session, onSignedOut }: Props) {
                 style={{ marginBottom: 16, borderRadius: 6 }}
               />
             ) : null}
-            <ErrorBoundary key={route.name === 'case' ? route.caseId : route.name} onReset={goCases}>
+            <ErrorBoundary
+              key={route.name === 'case' ? route.caseId : route.name}
+              onReset={goCases}
+            >
               {content}
             </ErrorBoundary>
           </div>

@@ -90,7 +90,12 @@ export function SignInScreen({ notice, onSignedIn }: Props) {
           {t('signIn.subtitle')}
         </Typography.Paragraph>
         {notice === 'sessionLost' && !errorCodeShown ? (
-          <Alert type="warning" showIcon title={t('signIn.sessionLost')} style={{ marginBottom: 16 }} />
+          <Alert
+            type="warning"
+            showIcon
+            title={t('signIn.sessionLost')}
+            style={{ marginBottom: 16 }}
+          />
         ) : null}
         {errorCodeShown ? (
           <Alert
@@ -102,7 +107,12 @@ export function SignInScreen({ notice, onSignedIn }: Props) {
             style={{ marginBottom: 16 }}
           />
         ) : null}
-        <Form layout="vertical" requiredMark={false} onFinish={() => void submit()} data-testid="signin-form">
+        <Form
+          layout="vertical"
+          requiredMark={false}
+          onFinish={() => void submit()}
+          data-testid="signin-form"
+        >
           <Form.Item {...itemProps('username')}>
             <Input
               id="signin-username"

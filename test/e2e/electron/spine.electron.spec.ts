@@ -32,11 +32,17 @@ test.describe('the desktop app', () => {
     });
     const window = await app.firstWindow();
     // The page sees neither Node nor Electron: only the contract's functions.
-    expect(await window.evaluate(() => typeof (window as unknown as { process?: unknown }).process)).toBe('undefined');
-    expect(await window.evaluate(() => Object.keys((window as unknown as { workstation: object }).workstation).sort())).toContain('cases.create');
-    expect(await window.evaluate(() => typeof (window as unknown as { require?: unknown }).require)).toBe(
-      'undefined',
-    );
+    expect(
+      await window.evaluate(() => typeof (window as unknown as { process?: unknown }).process),
+    ).toBe('undefined');
+    expect(
+      await window.evaluate(() =>
+        Object.keys((window as unknown as { workstation: object }).workstation).sort(),
+      ),
+    ).toContain('cases.create');
+    expect(
+      await window.evaluate(() => typeof (window as unknown as { require?: unknown }).require),
+    ).toBe('undefined');
     await window.getByTestId('signin-username').fill('agent01');
     await window.getByTestId('signin-password').fill('demo1234');
     await window.getByTestId('signin-password').press('Enter');
