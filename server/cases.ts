@@ -1,12 +1,16 @@
 // The case store: who may see which cases, how rows travel (CaseRecord, ServerNote), and the
 // three mutations that change cases. Every change writes its case_history row with it.
-import type { CaseIntake, CaseRecord, CaseStatus, Priority } from '../shared/domain';
+import type { CaseRecord } from '../shared/case-views';
+import type { CaseIntake } from '../shared/domain';
+import { registerCase } from '../shared/intake';
 import {
   decideCaseEvent,
+  type CaseActor,
+  type CaseContext,
   type CaseEvent,
   type CaseEventType,
-  type CaseRejection,
-} from '../shared/machines/case';
+  type CaseState,
+} from '../shared/lifecycle/case-machine';
 import type { MutationArgs, ServerNote } from '../shared/sync-protocol';
 import type { SignedInUser } from './auth';
 import type { Db } from './db';
@@ -69,13 +73,13 @@ export interface CaseRow {
   business_line: CaseRecord['businessLine'];
   description: string;
   customer_expectation: string;
-  status: CaseRecord['status'];
+  status: CaseState;
+  lifecycle: CaseContext;
   priority: CaseRecord['priority'];
-  owner_id: string;
-  owner_name: string;
+  owner_id: string | null;
+  owner_name: string | null;
   team_id: string | null;
   branch_id: string | null;
-  resolution: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
   /** int8: a string from pg, a number from PGlite. */
@@ -85,10 +89,10 @@ export interface CaseRow {
 /** Selects a CaseRow from `cases c`, with the owner's name. */
 export const CASE_SELECT = `
   select c.id, c.number, c.customer_name, c.customer_phone, c.channel, c.type, c.business_line,
-         c.description, c.customer_expectation, c.status, c.priority, c.owner_id,
-         o.display_name as owner_name, c.team_id, c.branch_id, c.resolution,
+         c.description, c.customer_expectation, c.status, c.lifecycle, c.priority, c.owner_id,
+         o.display_name as owner_name, c.team_id, c.branch_id,
          c.created_at, c.updated_at, c.version
-    from cases c join users o on o.id = c.owner_id`;
+    from cases c left join users o on o.id = c.owner_id`;
 
 export function caseRecord(row: CaseRow): CaseRecord {
   return {
@@ -102,12 +106,12 @@ export function caseRecord(row: CaseRow): CaseRecord {
     description: row.description,
     customerExpectation: row.customer_expectation,
     status: row.status,
+    lifecycle: row.lifecycle,
     priority: row.priority,
     ownerId: row.owner_id,
     ownerName: row.owner_name,
     teamId: row.team_id,
     branchId: row.branch_id,
-    resolution: row.resolution,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
     version: Number(row.version),
@@ -188,20 +192,28 @@ export interface NewCase {
   id: string;
   number: string;
   intake: CaseIntake;
-  priority: Priority;
-  ownerId: string;
+  /** The registering user: the first-contact owner (首接责任制). */
+  registeredBy: CaseActor;
+  /** When the customer reached the bank (the workstation's time for offline intake). */
+  receivedAt: string;
   teamId: string | null;
   branchId: string | null;
 }
 
-/** Writes a new case, status 'new', and its first history row. */
+/** Registers a new case through the shared lifecycle, and writes its first history row. */
 export async function insertCase(tx: Db, stamp: ChangeStamp, fields: NewCase): Promise<void> {
   const { intake } = fields;
+  const { state, context } = registerCase({
+    caseId: fields.id,
+    intake,
+    actor: fields.registeredBy,
+    receivedAt: fields.receivedAt,
+  });
   const inserted = await tx.query<Record<string, unknown>>(
     `insert into cases (id, number, customer_name, customer_phone, channel, type, business_line,
-                        description, customer_expectation, status, priority, owner_id, team_id,
-                        branch_id, resolution, created_at, updated_at, version)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'new', $10, $11, $12, $13, null, $14, $14, $15)
+                        description, customer_expectation, status, lifecycle, priority, owner_id,
+                        team_id, branch_id, created_at, updated_at, version)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14, $15, $16, $16, $17)
      returning *`,
     [
       fields.id,
@@ -213,8 +225,10 @@ export async function insertCase(tx: Db, stamp: ChangeStamp, fields: NewCase): P
       intake.businessLine,
       intake.description,
       intake.customerExpectation,
-      fields.priority,
-      fields.ownerId,
+      state,
+      JSON.stringify(context),
+      context.priority,
+      context.ownerId,
       fields.teamId,
       fields.branchId,
       stamp.at,
@@ -242,7 +256,10 @@ export async function insertNote(
   });
 }
 
-type CaseState = { status: CaseStatus; resolution: string | null };
+export interface StoredLifecycle {
+  status: CaseState;
+  lifecycle: CaseContext;
+}
 
 /** Stores the machine's verdict on an event, and the history row with both states. */
 export async function storeTransition(
@@ -250,12 +267,23 @@ export async function storeTransition(
   stamp: ChangeStamp,
   caseId: string,
   eventType: CaseEventType,
-  before: CaseState & { version: number },
-  after: CaseState & { baseVersion?: number },
+  before: StoredLifecycle & { version: number },
+  after: StoredLifecycle & { baseVersion?: number },
 ): Promise<void> {
+  // Owner and priority are columns too: scope queries and queues filter on them.
   await tx.query(
-    `update cases set status = $2, resolution = $3, updated_at = $4, version = $5 where id = $1`,
-    [caseId, after.status, after.resolution, stamp.at, stamp.version],
+    `update cases set status = $2, lifecycle = $3::jsonb, owner_id = $4, priority = $5,
+                      updated_at = $6, version = $7
+      where id = $1`,
+    [
+      caseId,
+      after.status,
+      JSON.stringify(after.lifecycle),
+      after.lifecycle.ownerId,
+      after.lifecycle.priority,
+      stamp.at,
+      stamp.version,
+    ],
   );
   await recordHistory(tx, stamp, caseId, `case.transition.${eventType}`, before, {
     ...after,
@@ -267,6 +295,7 @@ export async function createCase(
   tx: Db,
   ctx: WriteContext,
   args: MutationArgs<'case.create@1'>,
+  recordedAt: string,
 ): Promise<MutationOutcome> {
   const clash = await tx.query<{ id: string }>(
     'select id from cases where id = $1 or number = $2',
@@ -278,13 +307,16 @@ export async function createCase(
   if (clash.rows.length > 0) {
     return rejected('CASE_NUMBER_TAKEN', `Case number ${args.number} is already taken.`);
   }
-  // Owner, team and branch come from the signed-in user, never from the client.
+  // Owner, team and branch come from the signed-in user, never from the client; the time
+  // of receipt is the workstation's (the call happened then, maybe offline), never later
+  // than now, so a fast client clock cannot push deadlines into the future.
+  const receivedAt = recordedAt < ctx.now ? recordedAt : ctx.now;
   await insertCase(tx, stampOf(ctx), {
     id: args.caseId,
     number: args.number,
     intake: args.intake,
-    priority: args.priority,
-    ownerId: ctx.user.id,
+    registeredBy: { userId: ctx.user.id, role: ctx.user.role },
+    receivedAt,
     teamId: ctx.user.teamId,
     branchId: ctx.user.branchId,
   });
@@ -320,12 +352,6 @@ export async function addNote(
   return applied;
 }
 
-const REJECTION_MESSAGES: Record<CaseRejection, string> = {
-  NOT_ALLOWED_IN_STATE: 'This action is not possible in the case’s current status.',
-  NOT_OWNER_OR_LEAD: 'Only the case owner or a team lead may do this.',
-  RESOLUTION_REQUIRED: 'A resolution is required to resolve the case.',
-};
-
 /** Authorizes against the case's current row, locked, and lets the shared machine decide. */
 export async function transitionCase(
   tx: Db,
@@ -333,12 +359,11 @@ export async function transitionCase(
   args: MutationArgs<'case.transition@1'>,
 ): Promise<MutationOutcome> {
   const found = await tx.query<{
-    status: CaseStatus;
-    owner_id: string;
+    status: CaseState;
+    lifecycle: CaseContext;
     team_id: string | null;
-    resolution: string | null;
     version: string | number;
-  }>('select status, owner_id, team_id, resolution, version from cases where id = $1 for update', [
+  }>('select status, lifecycle, team_id, version from cases where id = $1 for update', [
     args.caseId,
   ]);
   const current = found.rows[0];
@@ -348,28 +373,37 @@ export async function transitionCase(
   if (user.role === 'lead' && current.team_id !== user.teamId) {
     return rejected('FORBIDDEN', 'A lead may act only on the cases of their own team.');
   }
-  const event: CaseEvent = {
+  const newOwner =
+    args.event.type === 'ASSIGN'
+      ? args.event.assigneeId
+      : args.event.type === 'REASSIGN'
+        ? args.event.toUserId
+        : null;
+  if (newOwner !== null) {
+    const member = await tx.query(
+      `select 1 from users where id = $1 and role in ('agent', 'branch', 'lead') and team_id is not distinct from $2`,
+      [newOwner, current.team_id],
+    );
+    if (member.rows.length === 0) {
+      return rejected('ASSIGNEE_NOT_IN_TEAM', 'Cases go only to staff of the case’s own team.');
+    }
+  }
+  const event = {
     ...args.event,
     actor: { userId: user.id, role: user.role },
     at: ctx.now,
-  };
-  const verdict = decideCaseEvent(
-    current.status,
-    { ownerId: current.owner_id, resolution: current.resolution },
-    event,
-  );
-  if (!verdict.ok) return rejected(verdict.code, REJECTION_MESSAGES[verdict.code]);
+  } as CaseEvent;
+  const verdict = decideCaseEvent(current.status, current.lifecycle, event);
+  if (!verdict.ok) {
+    return rejected(verdict.code, `The case lifecycle refused ${args.event.type}: ${verdict.code}`);
+  }
   await storeTransition(
     tx,
     stampOf(ctx),
     args.caseId,
     args.event.type,
-    { status: current.status, resolution: current.resolution, version: Number(current.version) },
-    {
-      status: verdict.status,
-      resolution: verdict.context.resolution,
-      baseVersion: args.baseVersion,
-    },
+    { status: current.status, lifecycle: current.lifecycle, version: Number(current.version) },
+    { status: verdict.state, lifecycle: verdict.context, baseVersion: args.baseVersion },
   );
   return applied;
 }

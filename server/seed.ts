@@ -1,17 +1,27 @@
 // Demo data for a fresh central database: two branches, two teams, five people and a few
 // dozen invented complaints. Deterministic (a seeded PRNG) so that screenshots, tests and
 // bug reports see the same cases; every phone number is in a range no real line uses here.
-import { decideCaseEvent, type CaseEvent } from '../shared/machines/case';
+import {
+  decideCaseEvent,
+  type CaseEvent,
+  type CaseEventInput,
+  type CaseState,
+} from '../shared/lifecycle/case-machine';
 import {
   CaseIntake,
   type BusinessLine,
-  type CaseStatus,
   type CaseType,
   type Channel,
   type Priority,
   type Role,
 } from '../shared/domain';
-import { insertCase, insertNote, storeTransition, type ChangeStamp } from './cases';
+import {
+  insertCase,
+  insertNote,
+  storeTransition,
+  type ChangeStamp,
+  type StoredLifecycle,
+} from './cases';
 import type { Db } from './db';
 import { hashPassword } from './passwords';
 
@@ -250,13 +260,45 @@ const FOLLOW_UP_NOTES = [
   '客户来电催办，已告知当前处理进度。',
 ];
 
-/** The statuses a seeded case passes through on its way to where it ends. */
-const PATHS: Record<CaseStatus, CaseEvent['type'][]> = {
-  new: [],
-  in_progress: ['START'],
-  resolved: ['START', 'RESOLVE'],
-  closed: ['START', 'RESOLVE', 'CLOSE'],
-};
+/** How a seeded case has been worked since intake (which leaves it in progress). */
+function workedPath(
+  target: 'in_progress' | 'waiting_customer' | 'resolved' | 'awaiting_feedback' | 'closed',
+  story: ComplaintStory,
+  told: { resolution: string },
+  random: Random,
+): CaseEventInput[] {
+  if (target === 'in_progress') return [];
+  if (target === 'waiting_customer') {
+    return [{ type: 'REQUEST_CUSTOMER_INFO', what: '请客户提供交易截图及身份证明复印件' }];
+  }
+  const decision: CaseEventInput =
+    story.type === 'suggestion'
+      ? {
+          type: 'DECIDE_SUGGESTION',
+          adopted: random() < 0.6,
+          customerReach: '老年客户及视力不佳客户，约占手机银行活跃用户的8%',
+          feasibility: '需产品与技术部门排期，预计一个版本周期',
+          value: '降低老年客户操作难度，减少同类咨询',
+          rationale: told.resolution,
+        }
+      : {
+          type: 'RESOLVE',
+          rootCause: told.resolution.split('，')[0]!,
+          solution: told.resolution,
+          prevention: pick(random, PREVENTIONS),
+        };
+  const notify: CaseEventInput = { type: 'NOTIFY_CUSTOMER', channel: 'phone', summary: told.resolution };
+  if (target === 'resolved') return [decision];
+  if (target === 'awaiting_feedback') return [decision, notify];
+  return [decision, notify, { type: 'RECORD_FEEDBACK', score: between(random, 3, 5) }];
+}
+
+const PREVENTIONS = [
+  '已将此类问题纳入月度服务质量复盘，并更新一线处理话术。',
+  '已提请科技部门增加监控告警，同类问题将提前发现。',
+  '已对相关岗位员工开展专项培训，并纳入服务考核。',
+  '已优化业务提示文案，在办理前向客户充分说明。',
+];
 
 /** yyMMdd of the Beijing date, as case numbers carry it. */
 function beijingDay(at: Date): string {
@@ -343,6 +385,7 @@ export async function seedDemo(
       );
       const caseId = uuidFrom(random);
       const created = await stampAt(owner.id, createdAt);
+      const actor = { userId: owner.id, role: owner.role };
       await insertCase(tx, created, {
         id: caseId,
         number: `${SEED_WORKSTATION}-${beijingDay(createdAt)}-${String(i + 1).padStart(4, '0')}`,
@@ -356,50 +399,52 @@ export async function seedDemo(
           description: told.description,
           customerExpectation: told.expectation,
         }),
-        priority: story.priority,
-        ownerId: owner.id,
+        registeredBy: actor,
+        receivedAt: createdAt.toISOString(),
         teamId: owner.teamId,
         branchId: owner.branchId,
       });
-
-      // Older cases have gone further; the newest are mostly still new.
-      const age = 1 - i / Math.max(caseCount, 1);
-      const roll = random() * (0.4 + age);
-      const target: CaseStatus =
-        roll < 0.35 ? 'new' : roll < 0.6 ? 'in_progress' : roll < 0.95 ? 'resolved' : 'closed';
-      let state: { status: CaseStatus; resolution: string | null; version: number } = {
-        status: 'new',
-        resolution: null,
+      const row = await tx.query<{ status: CaseState; lifecycle: StoredLifecycle['lifecycle'] }>(
+        'select status, lifecycle from cases where id = $1',
+        [caseId],
+      );
+      let state: StoredLifecycle & { version: number } = {
+        ...row.rows[0]!,
         version: Number(created.version),
       };
+
+      // Older cases have gone further; the newest are mostly still in progress.
+      const age = 1 - i / Math.max(caseCount, 1);
+      const roll = random() * (0.4 + age);
+      const target =
+        roll < 0.35
+          ? 'in_progress'
+          : roll < 0.45
+            ? 'waiting_customer'
+            : roll < 0.7
+              ? 'resolved'
+              : roll < 0.95
+                ? 'awaiting_feedback'
+                : 'closed';
       let at = createdAt;
-      for (const type of PATHS[target]) {
+      const noteAt = new Date(at.getTime() + 30 * 60_000);
+      await insertNote(tx, await stampAt(owner.id, noteAt), {
+        id: uuidFrom(random),
+        caseId,
+        text: pick(random, FOLLOW_UP_NOTES),
+        recordedAt: noteAt.toISOString(),
+      });
+      for (const step of workedPath(target, story, told, random)) {
         at = new Date(at.getTime() + between(random, 1, 8) * 3600_000);
-        const actor = { userId: owner.id, role: owner.role };
-        const event: CaseEvent =
-          type === 'RESOLVE'
-            ? { type, actor, at: at.toISOString(), resolution: told.resolution }
-            : { type, actor, at: at.toISOString() };
-        const verdict = decideCaseEvent(
-          state.status,
-          { ownerId: owner.id, resolution: state.resolution },
-          event,
-        );
-        if (!verdict.ok)
-          throw new Error(`seed walked an illegal path: ${type} from ${state.status}`);
-        const stamp = await stampAt(owner.id, at);
-        const after = { status: verdict.status, resolution: verdict.context.resolution };
-        await storeTransition(tx, stamp, caseId, type, state, after);
-        state = { ...after, version: Number(stamp.version) };
-        if (type === 'START') {
-          const noteAt = new Date(at.getTime() + 30 * 60_000);
-          await insertNote(tx, await stampAt(owner.id, noteAt), {
-            id: uuidFrom(random),
-            caseId,
-            text: pick(random, FOLLOW_UP_NOTES),
-            recordedAt: noteAt.toISOString(),
-          });
+        const event = { ...step, actor, at: at.toISOString() } as CaseEvent;
+        const verdict = decideCaseEvent(state.status, state.lifecycle, event);
+        if (!verdict.ok) {
+          throw new Error(`seed walked an illegal path: ${step.type} from ${state.status}: ${verdict.code}`);
         }
+        const stamp = await stampAt(owner.id, at);
+        const after = { status: verdict.state, lifecycle: verdict.context };
+        await storeTransition(tx, stamp, caseId, step.type, state, after);
+        state = { ...after, version: Number(stamp.version) };
       }
     }
     return { seeded: true, users: DEMO_USERS.length, cases: caseCount };

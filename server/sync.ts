@@ -87,7 +87,7 @@ const isPermanentDataError = (error: unknown) =>
 function applyMutation(tx: Db, ctx: WriteContext, mutation: Mutation): Promise<MutationOutcome> {
   switch (mutation.name) {
     case 'case.create@1':
-      return createCase(tx, ctx, mutation.args);
+      return createCase(tx, ctx, mutation.args, mutation.recordedAt);
     case 'case.addNote@1':
       return addNote(tx, ctx, mutation.args, mutation.recordedAt);
     case 'case.transition@1':

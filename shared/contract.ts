@@ -2,8 +2,10 @@
 // IPC and the browser host's WebSocket) are generic over it: a new method is added here
 // and in the backend's handler table, nowhere else.
 import { z } from 'zod';
-import { CaseIntake, CaseRecord, CaseSummary, Note, NoteText } from './domain';
-import { CASE_EVENT_TYPES } from './machines/case';
+import { CaseRecord, CaseSummary, Note } from './case-views';
+import type { Deadline } from './clock';
+import { CaseIntake, NoteText } from './domain';
+import { CaseEventInput, CaseEventType } from './lifecycle/case-machine';
 import { UserProfile } from './sync-protocol';
 import { EVENT_NAMES, METHOD_NAMES, type EventName, type MethodName } from './contract-names';
 
@@ -31,7 +33,10 @@ export const CaseDetail = z.object({
   case: CaseRecord,
   notes: z.array(Note),
   pending: z.boolean(),
-  allowedEvents: z.array(z.enum(CASE_EVENT_TYPES as ['START', 'RESOLVE', 'CLOSE'])),
+  /** What the lifecycle machine allows this user to do now. */
+  allowedEvents: z.array(z.custom<CaseEventType>((v) => typeof v === 'string')),
+  /** Every clock of the case, computed by the deadline engine for now. */
+  deadlines: z.array(z.custom<Deadline>()),
   rejections: z.array(z.object({ mutationId: z.string(), name: z.string(), code: z.string() })),
 });
 export type CaseDetail = z.infer<typeof CaseDetail>;
@@ -56,11 +61,7 @@ export const contract = {
   'cases.transition': {
     input: z.object({
       caseId: z.uuid(),
-      event: z.discriminatedUnion('type', [
-        z.object({ type: z.literal('START') }),
-        z.object({ type: z.literal('RESOLVE'), resolution: NoteText }),
-        z.object({ type: z.literal('CLOSE') }),
-      ]),
+      event: CaseEventInput,
     }),
     output: CaseDetail,
   },

@@ -1,7 +1,9 @@
 // The wire protocol between a workstation and the central API: intent-level mutations
 // pushed in order, changes pulled after a cursor. Versioned so old clients keep working.
 import { z } from 'zod';
-import { CaseIntake, CaseRecord, NoteText, Priority, Role } from './domain';
+import { CaseRecord } from './case-views';
+import { CaseIntake, NoteText, Role } from './domain';
+import { CaseEventInput } from './lifecycle/case-machine';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -9,16 +11,12 @@ export const CreateCaseArgs = z.object({
   caseId: z.uuid(),
   number: z.string().regex(/^[A-Z0-9]{2,8}-\d{6}-\d{4,}$/, { message: 'CASE_NUMBER_INVALID' }),
   intake: CaseIntake,
-  priority: Priority,
 });
 export const AddNoteArgs = z.object({ caseId: z.uuid(), noteId: z.uuid(), text: NoteText });
 export const TransitionArgs = z.object({
   caseId: z.uuid(),
-  event: z.discriminatedUnion('type', [
-    z.object({ type: z.literal('START') }),
-    z.object({ type: z.literal('RESOLVE'), resolution: z.string().max(4000) }),
-    z.object({ type: z.literal('CLOSE') }),
-  ]),
+  /** The lifecycle event without actor and time: the server stamps both. */
+  event: CaseEventInput,
   baseVersion: z.number().int().nonnegative(),
 });
 

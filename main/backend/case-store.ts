@@ -2,9 +2,8 @@
 // effect and its outbox row in one immediate transaction; every pull rebases the pending
 // outbox on top of the server's rows, so the screen is server truth plus what still waits.
 import { randomUUID } from 'node:crypto';
-import type { CaseRecord, CaseSummary, Note } from '../../shared/domain';
-import { maskPhone } from '../../shared/domain';
-import { decideCaseEvent, type CaseActor } from '../../shared/machines/case';
+import { maskPhone, type CaseRecord, type CaseSummary, type Note } from '../../shared/case-views';
+import { decideCaseEvent, type CaseActor } from '../../shared/lifecycle/case-machine';
 import type {
   Mutation,
   MutationArgs,
@@ -94,15 +93,22 @@ export class CaseStore {
         this.enqueue(
           'case.create@1',
           record.id,
-          { caseId: record.id, number, intake, priority: record.priority },
+          { caseId: record.id, number, intake },
           input.actor,
           input.now,
         );
         this.db
           .prepare(
-            'INSERT INTO cases (id, number, owner_id, updated_at, server_json, view_json, pending) VALUES (?, ?, ?, ?, NULL, ?, 1)',
+            'INSERT INTO cases (id, number, owner_id, updated_at, server_json, view_json, created_json, pending) VALUES (?, ?, ?, ?, NULL, ?, ?, 1)',
           )
-          .run(record.id, number, record.ownerId, record.updatedAt, JSON.stringify(record));
+          .run(
+            record.id,
+            number,
+            record.ownerId ?? '',
+            record.updatedAt,
+            JSON.stringify(record),
+            JSON.stringify(record),
+          );
         return record;
       })
       .immediate();
@@ -304,7 +310,13 @@ export class CaseStore {
              updated_at = excluded.updated_at, server_json = excluded.server_json`,
         );
         for (const record of page.cases) {
-          upsertCase.run({ ...record, json: JSON.stringify(record) });
+          upsertCase.run({
+            id: record.id,
+            number: record.number,
+            ownerId: record.ownerId ?? '',
+            updatedAt: record.updatedAt,
+            json: JSON.stringify(record),
+          });
           touched.add(record.id);
         }
         const upsertNote = this.db.prepare(
@@ -342,19 +354,23 @@ export class CaseStore {
   /** Recomputes a case's view: its server row with the still-pending outbox replayed on top. */
   private rebase(caseId: string): void {
     const row = this.db
-      .prepare('SELECT server_json, view_json FROM cases WHERE id = ?')
-      .get(caseId) as { server_json: string | null; view_json: string } | undefined;
+      .prepare('SELECT server_json, view_json, created_json FROM cases WHERE id = ?')
+      .get(caseId) as
+      | { server_json: string | null; view_json: string; created_json: string | null }
+      | undefined;
     const outbox = this.db
       .prepare("SELECT * FROM outbox WHERE case_id = ? AND state != 'rejected' ORDER BY seq")
       .all(caseId) as OutboxRow[];
     let view: CaseRecord | null = row?.server_json
       ? (JSON.parse(row.server_json) as CaseRecord)
       : null;
-    const local: CaseRecord | null = row ? (JSON.parse(row.view_json) as CaseRecord) : null;
+    const created: CaseRecord | null = row?.created_json
+      ? (JSON.parse(row.created_json) as CaseRecord)
+      : null;
     for (const entry of outbox) {
       const args = JSON.parse(entry.args_json) as Mutation['args'];
-      if (entry.name === 'case.create@1' && !view && local) {
-        view = { ...local, status: 'new', resolution: null, version: 0 };
+      if (entry.name === 'case.create@1' && !view && created) {
+        view = created;
       } else if (entry.name === 'case.transition@1' && view) {
         const { event } = args as MutationArgs<'case.transition@1'>;
         // A replay that the machine now refuses is skipped here; the server will reject it too.
@@ -365,7 +381,7 @@ export class CaseStore {
     }
     if (!view) {
       // A locally created case whose creation was rejected: keep the agent's data visible.
-      if (local) this.db.prepare('UPDATE cases SET pending = 0 WHERE id = ?').run(caseId);
+      if (row) this.db.prepare('UPDATE cases SET pending = 0 WHERE id = ?').run(caseId);
       return;
     }
     this.writeView(view, outbox.length > 0);
@@ -381,7 +397,7 @@ export class CaseStore {
       .prepare(
         'UPDATE cases SET view_json = ?, updated_at = ?, owner_id = ?, pending = ? WHERE id = ?',
       )
-      .run(JSON.stringify(record), record.updatedAt, record.ownerId, pending ? 1 : 0, record.id);
+      .run(JSON.stringify(record), record.updatedAt, record.ownerId ?? '', pending ? 1 : 0, record.id);
   }
 
   private enqueue<N extends MutationName>(
@@ -434,18 +450,19 @@ function applyTransition(
   now: Date,
 ): { ok: true; record: CaseRecord } | { ok: false; code: string } {
   const at = now.toISOString();
-  const verdict = decideCaseEvent(
-    record.status,
-    { ownerId: record.ownerId, resolution: record.resolution },
-    { ...event, actor, at },
-  );
+  const verdict = decideCaseEvent(record.status, record.lifecycle, { ...event, actor, at });
   if (!verdict.ok) return verdict;
+  const { context } = verdict;
   return {
     ok: true,
     record: {
       ...record,
-      status: verdict.status,
-      resolution: verdict.context.resolution,
+      status: verdict.state,
+      lifecycle: context,
+      priority: context.priority,
+      ownerId: context.ownerId,
+      // The new owner's name arrives with the server's row.
+      ownerName: context.ownerId === record.ownerId ? record.ownerName : null,
       updatedAt: at,
     },
   };

@@ -15,8 +15,10 @@ import {
   type Session,
 } from '../../shared/contract';
 import type { z } from 'zod';
-import { suggestPriority, type CaseRecord } from '../../shared/domain';
-import { allowedCaseEvents, type CaseActor } from '../../shared/machines/case';
+import type { CaseRecord } from '../../shared/case-views';
+import { CN_CALENDAR, CN_CBIRC_2020, computeDeadlines } from '../../shared/clock';
+import { registerCase } from '../../shared/intake';
+import { allowedCaseEvents, type CaseActor } from '../../shared/lifecycle/case-machine';
 import { openCacheDb, type CacheDb } from './cache-db';
 import { CaseStore, CaseStoreError } from './case-store';
 import { ApiRefusedError, ApiUnreachableError, CentralApiClient } from './central-api-client';
@@ -127,25 +129,28 @@ export class WorkstationBackend {
     'session.current': async () => this.session,
     'cases.create': async (intake) => {
       const session = this.requireSession();
-      const now = this.now().toISOString();
-      const { priority } = suggestPriority(intake);
+      const now = this.now();
+      const at = now.toISOString();
+      const id = crypto.randomUUID();
+      // The server runs the same registration on the same inputs (receivedAt = recordedAt).
+      const { state, context } = registerCase({ caseId: id, intake, actor: this.actor(), receivedAt: at });
       const record = this.store.createCase({
         record: {
           ...intake,
-          id: crypto.randomUUID(),
-          status: 'new',
-          priority,
+          id,
+          status: state,
+          lifecycle: context,
+          priority: context.priority,
           ownerId: session.user.id,
           ownerName: session.user.displayName,
           teamId: session.user.teamId,
           branchId: session.user.branchId,
-          resolution: null,
-          createdAt: now,
-          updatedAt: now,
+          createdAt: at,
+          updatedAt: at,
         },
         workstationCode: session.workstationCode,
         actor: this.actor(),
-        now: this.now(),
+        now,
       });
       this.afterLocalChange([record.id]);
       return record;
@@ -249,10 +254,12 @@ export class WorkstationBackend {
       case: record,
       notes: this.store.listNotes(caseId),
       pending: this.store.isCasePending(caseId),
-      allowedEvents: allowedCaseEvents(record.status, record, {
+      allowedEvents: allowedCaseEvents(record.status, record.lifecycle, {
         userId: session.user.id,
         role: session.user.role,
       }),
+      // Deployment policy selection arrives with the server issue; China's rules by default.
+      deadlines: computeDeadlines(record.lifecycle.clock, CN_CBIRC_2020, CN_CALENDAR, this.now()),
       rejections: this.store
         .rejections(caseId)
         .map((r) => ({ mutationId: r.mutationId, name: r.name, code: r.code })),

@@ -55,12 +55,16 @@ create table cases (
   business_line text not null,
   description text not null,
   customer_expectation text not null,
-  status text not null check (status in ('new', 'in_progress', 'resolved', 'closed')),
+  -- The lifecycle machine's state and its context (shared/lifecycle): any snapshot can be rebuilt.
+  status text not null check (status in ('registered', 'triaged', 'assigned', 'in_progress',
+    'waiting_customer', 'waiting_departments', 'pending_approval', 'resolved',
+    'awaiting_feedback', 'closed', 'reopened', 'merged', 'withdrawn')),
+  lifecycle jsonb not null,
   priority text not null check (priority in ('urgent', 'high', 'normal', 'suggestion')),
-  owner_id text not null references users (id),
+  -- null while the case waits for distribution (after a recusal).
+  owner_id text references users (id),
   team_id text references teams (id),
   branch_id text references branches (id),
-  resolution text,
   created_at timestamptz not null,
   updated_at timestamptz not null,
   version bigint not null

@@ -50,7 +50,6 @@ describe('embedded PGlite', () => {
           args: {
             caseId,
             number: `${signIn.json().workstationCode}-261123-0001`,
-            priority: 'high',
             intake: {
               customerName: '周慧敏',
               customerPhone: '13900001234',
@@ -74,14 +73,22 @@ describe('embedded PGlite', () => {
           seq: 3,
           recordedAt: at,
           name: 'case.transition@1',
-          args: { caseId, event: { type: 'START' }, baseVersion: 1 },
+          args: {
+            caseId,
+            event: { type: 'REQUEST_CUSTOMER_INFO', what: '请提供转账截图' },
+            baseVersion: 1,
+          },
         },
         {
           id: randomUUID(),
           seq: 4,
           recordedAt: at,
           name: 'case.transition@1',
-          args: { caseId, event: { type: 'CLOSE' }, baseVersion: 2 },
+          args: {
+            caseId,
+            event: { type: 'NOTIFY_CUSTOMER', channel: 'sms', summary: '已处理' },
+            baseVersion: 2,
+          },
         },
       ];
       const push = () =>
@@ -109,7 +116,7 @@ describe('embedded PGlite', () => {
       const body: PullResponse = pulled.json();
       expect(body.lastSeq).toBe(4);
       expect(body.cases.find((c) => c.id === caseId)).toMatchObject({
-        status: 'in_progress',
+        status: 'waiting_customer',
         ownerName: '王晓梅',
       });
       expect(body.notes.filter((n) => n.caseId === caseId).map((n) => n.text)).toEqual([
@@ -127,7 +134,7 @@ describe('embedded PGlite', () => {
       const kept = await db.query<{ status: string }>('select status from cases where id = $1', [
         caseId,
       ]);
-      expect(kept.rows).toEqual([{ status: 'in_progress' }]);
+      expect(kept.rows).toEqual([{ status: 'waiting_customer' }]);
     } finally {
       await db.close();
     }

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseIntake } from '../../shared/domain';
+import type { CaseEventInput } from '../../shared/lifecycle/case-machine';
 import type { Mutation, PullResponse, PushResponse } from '../../shared/sync-protocol';
 import { buildServer } from '../../server/app';
 import { openDb, type Db } from '../../server/db';
@@ -83,7 +84,7 @@ function createCase(
     seq,
     recordedAt: recordedAt(),
     name: 'case.create@1',
-    args: { caseId, number, intake: intake(), priority: 'normal' },
+    args: { caseId, number, intake: intake() },
   };
 }
 
@@ -100,7 +101,7 @@ function addNote(seq: number, caseId: string, text = '已致电客户说明进�
 function transition(
   seq: number,
   caseId: string,
-  event: { type: 'START' } | { type: 'CLOSE' } | { type: 'RESOLVE'; resolution: string },
+  event: CaseEventInput,
 ): Mutation {
   return {
     id: randomUUID(),
@@ -296,15 +297,19 @@ describe('push', () => {
     const created = pages.flatMap((p) => p.cases).find((c) => c.id === mutation.args.caseId);
     expect(created).toMatchObject({
       number: (mutation.args as { number: string }).number,
-      status: 'new',
+      // A phone intake is taken by its agent at once: triaged, accepted, first contact made.
+      status: 'in_progress',
       priority: 'normal',
       ownerId: 'u-agent01',
       ownerName: '王晓梅',
       teamId: 'team-t1',
       branchId: 'branch-bj',
       customerPhone: '13900005678',
-      resolution: null,
     });
+    expect(created!.lifecycle.clock.map((entry) => entry.kind)).toEqual([
+      'received',
+      'first_contact',
+    ]);
     expect(created!.version).toBeGreaterThan(0);
     const history = await db.query<{ action: string; actor_id: string; client_id: string }>(
       'select action, actor_id, client_id from case_history where case_id = $1',
@@ -384,14 +389,14 @@ describe('push', () => {
     const caseId = create.args.caseId;
     const pushed = await pushOk(agent, [
       create,
-      transition(2, caseId, { type: 'CLOSE' }),
-      transition(3, caseId, { type: 'RESOLVE', resolution: '   ' }),
-      transition(4, caseId, { type: 'START' }),
+      transition(2, caseId, { type: 'RECORD_FEEDBACK', score: 5 }),
+      transition(3, caseId, { type: 'RESOLVE', rootCause: '年费规则', solution: '   ', prevention: '培训' }),
+      transition(4, caseId, { type: 'RECORD_PLAN', plan: '核实消费笔数后退还年费' }),
     ]);
     expect(pushed.results.map((r) => [r.seq, r.status, r.code])).toEqual([
       [1, 'applied', null],
       [2, 'rejected', 'NOT_ALLOWED_IN_STATE'],
-      [3, 'rejected', 'RESOLUTION_REQUIRED'],
+      [3, 'rejected', 'RESOLUTION_INCOMPLETE'],
       [4, 'applied', null],
     ]);
     expect(pushed.lastSeq).toBe(4);
@@ -402,30 +407,35 @@ describe('push', () => {
     expect(stored.rows.map((r) => [Number(r.seq), r.status, r.code])).toEqual([
       [1, 'applied', null],
       [2, 'rejected', 'NOT_ALLOWED_IN_STATE'],
-      [3, 'rejected', 'RESOLUTION_REQUIRED'],
+      [3, 'rejected', 'RESOLUTION_INCOMPLETE'],
       [4, 'applied', null],
     ]);
     const next = await pushOk(agent, [
-      transition(5, caseId, { type: 'RESOLVE', resolution: '已退还年费' }),
+      transition(5, caseId, {
+        type: 'RESOLVE',
+        rootCause: '系统未统计部分消费笔数',
+        solution: '已退还年费',
+        prevention: '修正统计规则',
+      }),
     ]);
     expect(next.results[0]).toMatchObject({ seq: 5, status: 'applied' });
-    const row = await db.query<{ status: string; resolution: string }>(
-      'select status, resolution from cases where id = $1',
+    const row = await db.query<{ status: string; solution: string }>(
+      "select status, lifecycle->'resolution'->>'solution' as solution from cases where id = $1",
       [caseId],
     );
-    expect(row.rows[0]).toEqual({ status: 'resolved', resolution: '已退还年费' });
+    expect(row.rows[0]).toEqual({ status: 'resolved', solution: '已退还年费' });
     const history = await db.query<{ action: string; before: unknown; after: unknown }>(
       'select action, before, after from case_history where case_id = $1 order by id',
       [caseId],
     );
     expect(history.rows.map((h) => h.action)).toEqual([
       'case.create',
-      'case.transition.START',
+      'case.transition.RECORD_PLAN',
       'case.transition.RESOLVE',
     ]);
     expect(history.rows[2]).toMatchObject({
-      before: { status: 'in_progress', resolution: null },
-      after: { status: 'resolved', resolution: '已退还年费' },
+      before: { status: 'in_progress', lifecycle: { resolution: null } },
+      after: { status: 'resolved', lifecycle: { resolution: { solution: '已退还年费' } } },
     });
   });
 
@@ -438,12 +448,12 @@ describe('push', () => {
     await pushOk(owner, [create]);
     const refused = await pushOk(colleague, [
       addNote(1, caseId),
-      transition(2, caseId, { type: 'START' }),
+      transition(2, caseId, { type: 'RECORD_PLAN', plan: '联系清算部门核实' }),
     ]);
     expect(refused.results.map((r) => r.code)).toEqual(['FORBIDDEN', 'NOT_OWNER_OR_LEAD']);
     const allowed = await pushOk(lead, [
       addNote(1, caseId),
-      transition(2, caseId, { type: 'START' }),
+      transition(2, caseId, { type: 'RECORD_PLAN', plan: '联系清算部门核实' }),
     ]);
     expect(allowed.results.map((r) => r.status)).toEqual(['applied', 'applied']);
     const missing = await pushOk(owner, [addNote(2, randomUUID())]);

@@ -157,34 +157,43 @@ describe('the workstation and the central API', () => {
     const backend = await openBackend();
     await call(backend, 'session.signIn', { username: 'agent01', password: 'demo1234' });
     const created = await call(backend, 'cases.create', intake('APP登录后页面卡顿无法转账'));
-    expect((await call(backend, 'cases.get', { caseId: created.id })).allowedEvents).toEqual([
-      'START',
-      'RESOLVE',
-    ]);
-    await call(backend, 'cases.transition', { caseId: created.id, event: { type: 'START' } });
+    expect(created.status).toBe('in_progress');
+    const fresh = await call(backend, 'cases.get', { caseId: created.id });
+    expect(fresh.allowedEvents).toEqual(
+      expect.arrayContaining(['RESOLVE', 'REQUEST_CUSTOMER_INFO', 'OPEN_TASK']),
+    );
+    expect(fresh.allowedEvents).not.toContain('RECORD_FEEDBACK');
+    expect(fresh.deadlines.map((d) => d.kind)).toContain('regulatory_decision');
     const refused = await backend.call('cases.transition', {
       caseId: created.id,
-      event: { type: 'CLOSE' },
+      event: { type: 'RECORD_FEEDBACK', score: 5 },
     });
     expect(refused).toMatchObject({ ok: false, error: { code: 'NOT_ALLOWED_IN_STATE' } });
+    const incomplete = await backend.call('cases.transition', {
+      caseId: created.id,
+      event: { type: 'RESOLVE', rootCause: '新版本兼容性问题', solution: '', prevention: '回归测试' },
+    });
+    expect(incomplete).toMatchObject({ ok: false, error: { code: 'RESOLUTION_INCOMPLETE' } });
     await call(backend, 'cases.transition', {
       caseId: created.id,
-      event: { type: 'RESOLVE', resolution: '版本升级后恢复，已指导客户更新APP' },
+      event: {
+        type: 'RESOLVE',
+        rootCause: '新版本兼容性问题',
+        solution: '版本升级后恢复，已指导客户更新APP',
+        prevention: '发布前增加老机型回归测试',
+      },
     });
     await call(backend, 'sync.now', {});
-    const server = await database.query('SELECT status, resolution FROM cases WHERE id = $1', [
-      created.id,
-    ]);
-    expect(server.rows[0]).toEqual({
-      status: 'resolved',
-      resolution: '版本升级后恢复，已指导客户更新APP',
-    });
+    const server = await database.query(
+      "SELECT status, lifecycle->'resolution'->>'solution' AS solution FROM cases WHERE id = $1",
+      [created.id],
+    );
+    expect(server.rows[0]).toEqual({ status: 'resolved', solution: '版本升级后恢复，已指导客户更新APP' });
     const detail = await call(backend, 'cases.get', { caseId: created.id });
-    expect(detail).toMatchObject({
-      pending: false,
-      allowedEvents: ['START', 'CLOSE'],
-      case: { status: 'resolved' },
-    });
+    expect(detail).toMatchObject({ pending: false, case: { status: 'resolved' } });
+    expect(detail.allowedEvents).toContain('NOTIFY_CUSTOMER');
+    // The server ran the same registration: the two lifecycles agree to the letter.
+    expect(detail.case.lifecycle.clock.slice(0, 2)).toEqual(created.lifecycle.clock.slice(0, 2));
     await backend.close();
   });
 

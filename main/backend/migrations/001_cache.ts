@@ -3,6 +3,7 @@ export const migration001 = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 -- server_json: the last row the server sent (null for a case created here and not yet pulled);
+-- created_json: the record as first created here, to replay pending events on until then;
 -- view_json: that row with the pending outbox replayed on top: what the agent sees.
 CREATE TABLE cases (
   id TEXT PRIMARY KEY,
@@ -11,6 +12,7 @@ CREATE TABLE cases (
   updated_at TEXT NOT NULL,
   server_json TEXT,
   view_json TEXT NOT NULL,
+  created_json TEXT,
   pending INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX cases_owner_updated ON cases (owner_id, updated_at DESC);
