@@ -18,10 +18,11 @@
 import type { CaseType, Priority } from '../domain';
 import type { WorkCalendar } from './calendar';
 import { scheduleFollowUps } from './follow-ups';
-import type { ClockEntry, ClockEntryKind, ClockHistory, ExtensionEntry } from './history';
+import type { ClockEntryKind, ClockHistory, ExtensionEntry } from './history';
 import { formatInstant, localDateOf, overlapMs, parseInstant, type MsInterval } from './local-time';
 import {
   SERVICE_DEADLINE_KINDS,
+  restartsOnReopening,
   type ClockKind,
   type DeadlinePolicy,
   type RegulatoryPolicy,
@@ -29,6 +30,12 @@ import {
   type ServiceTarget,
 } from './policies';
 import { afterActiveTime, dueAfterSpan, warningStartsAt } from './span';
+import {
+  priorityInForce,
+  readTimeline,
+  type CaseTimeline,
+  type TimedEntry,
+} from './timeline';
 
 export const DEADLINE_KINDS = [
   ...SERVICE_DEADLINE_KINDS,
@@ -95,89 +102,6 @@ export type ExtensionVerdict =
   | { ok: true; level: number; toDays: number }
   | { ok: false; code: ExtensionRejectionCode; message: string };
 
-interface TimedEntry {
-  entry: ClockEntry;
-  ms: number;
-}
-
-type EndKind = 'withdrawn' | 'merged_into' | 'closed';
-
-/** A history read as of one instant. */
-interface CaseTimeline {
-  received: {
-    ms: number;
-    priority: Priority;
-    caseType: CaseType;
-    major: boolean;
-    track: string | undefined;
-  };
-  /** Entries after the receipt, up to the instant, in time order. */
-  entries: TimedEntry[];
-  /** Entries up to the end of handling: the ones that move the clocks. */
-  live: TimedEntry[];
-  ended: { ms: number; kind: EndKind } | null;
-  waits: MsInterval[];
-  exclusions: MsInterval[];
-  waitingNow: boolean;
-  excludedNow: boolean;
-}
-
-const END_KINDS: readonly ClockEntryKind[] = ['withdrawn', 'merged_into', 'closed'];
-
-function readTimeline(history: ClockHistory, untilMs: number): CaseTimeline | null {
-  const timed = history
-    .map((entry, index) => ({ entry, ms: parseInstant(entry.at), index }))
-    .filter((t) => t.ms <= untilMs)
-    .sort((a, b) => a.ms - b.ms || a.index - b.index);
-  const receipt = timed.find((t) => t.entry.kind === 'received');
-  if (!receipt || receipt.entry.kind !== 'received') return null;
-  const entries = timed
-    .filter((t) => t !== receipt && t.ms >= receipt.ms)
-    .map(({ entry, ms }) => ({ entry, ms }));
-  const endEntry = entries.find((t) => END_KINDS.includes(t.entry.kind));
-  const ended = endEntry ? { ms: endEntry.ms, kind: endEntry.entry.kind as EndKind } : null;
-  const live = ended ? entries.filter((t) => t.ms <= ended.ms) : entries;
-  const stopAt = ended?.ms ?? untilMs;
-  const waits = intervalsOf(live, 'waiting_customer_started', 'waiting_customer_ended', stopAt);
-  const exclusions = intervalsOf(live, 'exclusion_started', 'exclusion_ended', stopAt);
-  return {
-    received: {
-      ms: receipt.ms,
-      priority: receipt.entry.priority,
-      caseType: receipt.entry.caseType,
-      major: receipt.entry.major === true,
-      track: receipt.entry.regulatoryTrack,
-    },
-    entries,
-    live,
-    ended,
-    waits: waits.intervals,
-    exclusions: exclusions.intervals,
-    waitingNow: waits.open && !ended,
-    excludedNow: exclusions.open && !ended,
-  };
-}
-
-/** Start/end pairs as intervals; an unmatched end is ignored, an open start runs to `stopAt`. */
-function intervalsOf(
-  entries: readonly TimedEntry[],
-  startKind: ClockEntryKind,
-  endKind: ClockEntryKind,
-  stopAt: number,
-): { intervals: MsInterval[]; open: boolean } {
-  const intervals: MsInterval[] = [];
-  let openedAt: number | null = null;
-  for (const { entry, ms } of entries) {
-    if (entry.kind === startKind && openedAt === null) openedAt = ms;
-    else if (entry.kind === endKind && openedAt !== null) {
-      intervals.push({ start: openedAt, end: ms });
-      openedAt = null;
-    }
-  }
-  if (openedAt !== null) intervals.push({ start: openedAt, end: stopAt });
-  return { intervals, open: openedAt !== null };
-}
-
 /** The exclusions as they were known at `atMs`: an open one ends there. */
 function clipIntervals(intervals: readonly MsInterval[], atMs: number): MsInterval[] {
   return intervals
@@ -191,19 +115,6 @@ function firstOf(
   fromMs: number,
 ): TimedEntry | undefined {
   return entries.find((t) => t.ms >= fromMs && kinds.includes(t.entry.kind));
-}
-
-/** The priority in force and since when: a change starts the new priority's targets. */
-function priorityInForce(timeline: CaseTimeline): { priority: Priority; since: number } {
-  let priority = timeline.received.priority;
-  let since = timeline.received.ms;
-  for (const { entry, ms } of timeline.live) {
-    if (entry.kind === 'priority_changed' && entry.priority !== priority) {
-      priority = entry.priority;
-      since = ms;
-    }
-  }
-  return { priority, since };
 }
 
 interface Settlement {

@@ -56,6 +56,18 @@ export const ClockEntry = z.discriminatedUnion('kind', [
   /** The decision was told to the customer (CBIRC: within 15 days of receipt). */
   z.object({ kind: z.literal('decision_notified'), at }),
   z.object({ kind: z.literal('closed'), at }),
+  /**
+   * The case is handled again after a decision (the customer rated it below the threshold,
+   * or asked to reopen): a new cycle of resolution starts here. After a `closed`, handling
+   * resumes. The regulatory clock is not restarted by it (a decision was told); new facts
+   * brought with it are a `new_facts` entry of their own.
+   */
+  z.object({
+    kind: z.literal('reopened'),
+    at,
+    cause: z.enum(['low_satisfaction', 'reopen_requested']).optional(),
+    reason: z.string().optional(),
+  }),
   /** The customer withdrew: handling ends that day. */
   z.object({ kind: z.literal('withdrawn'), at }),
   z.object({ kind: z.literal('follow_up_done'), at, second: z.boolean().optional() }),
@@ -86,6 +98,7 @@ export const CLOCK_ENTRY_KINDS = [
   'resolved',
   'decision_notified',
   'closed',
+  'reopened',
   'withdrawn',
   'follow_up_done',
 ] as const satisfies readonly ClockEntryKind[];
