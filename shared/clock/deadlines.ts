@@ -15,7 +15,21 @@
 // (withdrawn, merged into another case, closed) do not move the clocks, except follow-ups,
 // which start at closure. A priority change starts the new priority's unmet targets from
 // the change. New facts restart the regulatory clock from their receipt with no extension.
-import type { CaseType, Priority } from '../domain';
+//
+// Reopening (see timeline.ts): a `reopened` entry starts a new cycle of resolution, and
+// after a `closed` it resumes handling.
+// - The targets of the cycle (policies.ts `restartsOnReopening`: resolution, root cause and
+//   plan, the daily progress update, the outcome notice) start again from the reopening,
+//   with the policy of the priority in force; a change of priority after the reopening
+//   starts them from the change. Only a promise made after the reopening sets the
+//   resolution's due instant. What the earlier cycle recorded does not meet them.
+// - Targets owed once per case (first response, interim measure) stay as the first end of
+//   handling left them.
+// - The regulatory clock is not restarted by a reopening: the decision was told (DOMAIN:
+//   only new facts or material restart it, and a `new_facts` entry after the reopening
+//   does). While no decision has been told (reopened from `resolved`), it keeps running.
+// - Follow-ups are counted from the final closure; a reopening voids those of an earlier
+//   one, and a call made before the reopening does not meet the new ones.
 import type { WorkCalendar } from './calendar';
 import { scheduleFollowUps } from './follow-ups';
 import type { ClockEntryKind, ClockHistory, ExtensionEntry } from './history';
@@ -31,6 +45,7 @@ import {
 } from './policies';
 import { afterActiveTime, dueAfterSpan, warningStartsAt } from './span';
 import {
+  lastClosure,
   priorityInForce,
   readTimeline,
   type CaseTimeline,
@@ -185,18 +200,31 @@ function serviceDeadline(
   calendar: WorkCalendar,
   nowMs: number,
 ): Deadline | null {
-  const { live } = timeline;
+  // A target of the cycle of resolution runs again from a reopening and ends with the
+  // handling; a target owed once per case (the first response) settles at the first end.
+  const cycle = restartsOnReopening(target);
+  const from = cycle ? timeline.cycleStart : timeline.received.ms;
+  const end = cycle ? timeline.ended : timeline.firstEnd;
+  const live = end ? timeline.live.filter((t) => t.ms <= end.ms) : timeline.live;
   const pauses = target.pausesWhileWaitingOnCustomer ? timeline.waits : [];
   const pausedNow = target.pausesWhileWaitingOnCustomer && timeline.waitingNow;
-  const endMs = timeline.ended?.ms ?? null;
+  const endMs = end?.ms ?? null;
   const common = { kind: target.kind, clock: target.clock, endMs, pausedNow, pauses };
+  const met = (fromMs: number) => firstOf(live, target.metBy, fromMs)?.ms ?? null;
 
   if (target.startsAt === 'promise') {
-    const promise = live.findLast((t) => t.entry.kind === 'resolution_promised');
-    const met = firstOf(live, target.metBy, timeline.received.ms);
+    // Only a promise of this cycle counts: the one before a reopening was kept (or not) by
+    // the decision that the customer then refused.
+    const promise = live.findLast((t) => t.ms >= from && t.entry.kind === 'resolution_promised');
     if (!promise || promise.entry.kind !== 'resolution_promised')
       return settle(
-        { ...common, startMs: since, dueMs: null, warnMs: null, metMs: met?.ms ?? null },
+        {
+          ...common,
+          startMs: Math.max(since, from),
+          dueMs: null,
+          warnMs: null,
+          metMs: met(from),
+        },
         nowMs,
         calendar,
       );
@@ -213,31 +241,27 @@ function serviceDeadline(
       pauses,
     );
     return settle(
-      { ...common, startMs: promise.ms, dueMs, warnMs, metMs: met?.ms ?? null },
+      { ...common, startMs: promise.ms, dueMs, warnMs, metMs: met(from) },
       nowMs,
       calendar,
     );
   }
 
   const span = target.span ?? 0;
-  let startMs = since;
+  let startMs = Math.max(since, from);
   if (target.startsAt === 'resolved') {
-    const decision = firstOf(live, ['resolved'], timeline.received.ms);
-    if (!decision) return null; // not started: nothing to show yet
+    const decision = firstOf(live, ['resolved'], from);
+    if (!decision) return null; // not started (in this cycle): nothing to show yet
     startMs = decision.ms;
   }
-  const met = firstOf(
-    live,
-    target.metBy,
-    target.startsAt === 'resolved' ? startMs : timeline.received.ms,
-  );
+  const metMs = met(target.startsAt === 'resolved' ? startMs : from);
   const due = (from: number) => dueAfterSpan(target.clock, from, span, calendar, pauses);
 
   let missedCycles: number | undefined;
   if (target.restartedBy) {
     // A recurring target: each update starts the next cycle; report the current one.
     const restarts = live
-      .filter((t) => t.ms >= startMs && (!met || t.ms <= met.ms))
+      .filter((t) => t.ms >= startMs && (metMs === null || t.ms <= metMs))
       .filter((t) => target.restartedBy!.includes(t.entry.kind))
       .map((t) => t.ms);
     missedCycles = 0;
@@ -256,11 +280,7 @@ function serviceDeadline(
     calendar,
     pauses,
   );
-  const deadline = settle(
-    { ...common, startMs, dueMs, warnMs, metMs: met?.ms ?? null },
-    nowMs,
-    calendar,
-  );
+  const deadline = settle({ ...common, startMs, dueMs, warnMs, metMs }, nowMs, calendar);
   return missedCycles === undefined ? deadline : { ...deadline, missedCycles };
 }
 
@@ -523,15 +543,16 @@ function followUpDeadlines(
   calendar: WorkCalendar,
   nowMs: number,
 ): Deadline[] {
-  if (timeline.ended?.kind !== 'closed') return [];
-  const closedAt = timeline.ended.ms;
-  const { priority } = priorityInForce(timeline);
+  // From the final closure: a reopening voids the follow-ups of an earlier one.
+  const closure = lastClosure(timeline);
+  if (!closure) return [];
+  const closedAt = closure.closedMs;
   const schedule = scheduleFollowUps(
     {
       closedAt: new Date(closedAt),
-      priority,
-      caseType: timeline.received.caseType,
-      major: timeline.received.major,
+      priority: closure.priority,
+      caseType: closure.caseType,
+      major: closure.major,
     },
     policy,
     calendar,

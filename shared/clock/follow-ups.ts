@@ -1,9 +1,13 @@
 // The follow-up call after closure (回访): urgent within 24 h, normal within 3 days, inquiry
 // within 7 days, and a second call within 30 days for a major complaint — as the policy says.
+// A case that was reopened and closed again is followed up from its final closure: the
+// calls owed after an earlier closure lapse when the case reopens.
 import type { CaseType, Priority } from '../domain';
 import type { WorkCalendar } from './calendar';
+import type { ClockHistory } from './history';
 import type { ClockKind, DeadlinePolicy, FollowUpRule } from './policies';
 import { dueAfterSpan, warningStartsAt } from './span';
+import { lastClosure, readTimeline } from './timeline';
 
 export interface ClosedCase {
   closedAt: Date;
@@ -29,6 +33,23 @@ function matches(
     (rule.priorities === undefined || rule.priorities.includes(closed.priority)) &&
     (rule.caseTypes === undefined || rule.caseTypes.includes(closed.caseType))
   );
+}
+
+/**
+ * The closed case a clock history describes as of `now`: its final closure, the priority in
+ * force then, its type and whether it is major. Null while the case is handled (not closed
+ * yet, or reopened since its last closure) and when it was withdrawn or merged.
+ */
+export function closedCaseOf(history: ClockHistory, now: Date): ClosedCase | null {
+  const timeline = readTimeline(history, +now);
+  const closure = timeline && lastClosure(timeline);
+  if (!closure) return null;
+  return {
+    closedAt: new Date(closure.closedMs),
+    priority: closure.priority,
+    caseType: closure.caseType,
+    major: closure.major,
+  };
 }
 
 /** The follow-ups a closed case owes, each counted from the closure; none for praise. */

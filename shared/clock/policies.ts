@@ -49,7 +49,13 @@ export const SERVICE_DEADLINE_KINDS = [
 export const ServiceDeadlineKind = z.enum(SERVICE_DEADLINE_KINDS);
 export type ServiceDeadlineKind = z.infer<typeof ServiceDeadlineKind>;
 
-/** One internal service target of a priority (分级响应). */
+/**
+ * One internal service target of a priority (分级响应).
+ *
+ * A reopened case is handled again: the targets of the cycle of resolution (see
+ * `restartsOnReopening`) start again from the reopening, with the policy of the priority in
+ * force; the others (first response, interim measure) are owed once per case.
+ */
 export const ServiceTarget = z
   .object({
     kind: ServiceDeadlineKind,
@@ -80,6 +86,15 @@ export type ServiceTarget = z.infer<typeof ServiceTarget>;
 
 export function isDayClock(clock: ClockKind): clock is DayClockKind {
   return clock === 'business-days' || clock === 'civil-days' || clock === 'calendar-days';
+}
+
+/**
+ * Whether a target belongs to one cycle of resolution, and so starts again when the case is
+ * reopened: a target the decision (`resolved`) meets, or one counted from a decision or a
+ * promise. The first response, met by the first contact the case records once, does not.
+ */
+export function restartsOnReopening(target: Pick<ServiceTarget, 'startsAt' | 'metBy'>): boolean {
+  return target.startsAt !== 'received' || target.metBy.includes('resolved');
 }
 
 /** One step of extending the regulatory period: to a new total, and what it needs. */

@@ -1,11 +1,18 @@
 // The policy data the lifecycle machines read: compensation limit and approval chain,
-// regulatory extension steps, the satisfaction scale. The numbers of
-// DEFAULT_LIFECYCLE_POLICY are DOMAIN.md's defaults; the logic never names a number.
+// regulatory extension steps, the satisfaction scale. The logic never names a number.
+//
+// One source for DOMAIN.md's numbers: the deployment policy is the deadline engine's
+// `DeadlinePolicy` (shared/clock/policies.ts). `lifecyclePolicyFrom` derives this
+// policy from it (compensation limit, bands and chain; the regulatory period and its
+// extension steps), and DEFAULT_LIFECYCLE_POLICY is `lifecyclePolicyFrom(CN_CBIRC_2020)`.
+// Written here, and only here, are what the deadline policy does not carry: who may decide
+// each level of the approval chain, and the satisfaction scale.
 //
 // Money is integer fen everywhere in the lifecycle (1 CNY = 100 fen): no binary
 // fractions, no rounding, amounts compare exactly. The UI parses what the agent types
 // with parseYuanToFen and shows amounts with formatFenAsYuan.
 import { z } from 'zod';
+import { CN_CBIRC_2020, type DeadlinePolicy } from '../clock/policies';
 
 /** Everyone who may decide a level of a compensation approval; the case roles plus two. */
 export const APPROVER_ROLES = [
@@ -78,24 +85,102 @@ export const LifecyclePolicy = z
   });
 export type LifecyclePolicy = z.infer<typeof LifecyclePolicy>;
 
-export const DEFAULT_LIFECYCLE_POLICY: LifecyclePolicy = {
-  frontlineCompensationLimitFen: 50_000, // 500 CNY: DOMAIN, granted at once by the frontline
-  approvalChain: [
-    { name: 'team_lead', approverRoles: ['lead'] },
-    { name: 'department_head', approverRoles: ['dept_head'] },
-    { name: 'service_committee', approverRoles: ['committee'] },
-  ],
-  // DOMAIN gives the chain but not the band edges; these are ours until policy says.
-  approvalBands: [
-    { upToFen: 200_000, levels: 1 }, // 500 < amount ≤ 2,000 CNY: team lead
-    { upToFen: 1_000_000, levels: 2 }, // ≤ 10,000 CNY: + department head
-    { upToFen: null, levels: 3 }, // above: + service committee
-  ],
-  regulatoryDeadlineDays: 15,
-  extensionStepsDays: [30, 60],
-  satisfactionScale: { min: 1, max: 5 },
-  reopenBelowScore: 3,
-};
+/**
+ * Who decides each level of an approval chain, by the level's name in the deadline policy's
+ * `compensation.approvalChain` (DOMAIN: team lead, then department head, then service
+ * committee). In chain order: a policy that sets no compensation goes up all of them.
+ */
+export const APPROVAL_LEVELS: readonly ApprovalLevelPolicy[] = [
+  { name: 'team_lead', approverRoles: ['lead'] },
+  { name: 'department_head', approverRoles: ['dept_head'] },
+  { name: 'service_committee', approverRoles: ['committee'] },
+];
+
+/** DOMAIN: customers rate 1–5, and below 3 reopens the case. */
+export const DEFAULT_SATISFACTION: Pick<LifecyclePolicy, 'satisfactionScale' | 'reopenBelowScore'> =
+  { satisfactionScale: { min: 1, max: 5 }, reopenBelowScore: 3 };
+
+export interface LifecyclePolicyOptions {
+  /**
+   * The regulatory track of the case (e.g. 'payment_services' under UK_FCA_DISP): its
+   * period and extension steps. As the deadline engine does, an unknown or absent track
+   * takes the policy's 'default' one.
+   */
+  regulatoryTrack?: string;
+  /** Who decides each level, by name; APPROVAL_LEVELS when absent. */
+  approvalLevels?: readonly ApprovalLevelPolicy[];
+  /** DEFAULT_SATISFACTION when absent. */
+  satisfaction?: Pick<LifecyclePolicy, 'satisfactionScale' | 'reopenBelowScore'>;
+}
+
+/**
+ * The lifecycle policy of a deployment's deadline policy, so that each number is written
+ * once (in the DeadlinePolicy and its JSON mirror):
+ * - compensation: the frontline limit and the band edges, in minor units, are fen (the
+ *   lifecycle counts CNY only: another currency throws a RangeError); the chain is the
+ *   policy's, each level with the approver roles `approvalLevels` gives its name (a name
+ *   it does not know throws a RangeError). A policy that sets no compensation (UK_FCA_DISP,
+ *   US_CFPB: the sources give no figures) gets the safe reading: the frontline grants
+ *   nothing at once, and every amount goes up the whole chain of `approvalLevels`;
+ * - the regulatory period: the track's base days and the totals of its extension steps,
+ *   in order. A policy with no regulatory period throws a RangeError: the lifecycle
+ *   needs one.
+ * The result is checked against the LifecyclePolicy schema.
+ */
+export function lifecyclePolicyFrom(
+  policy: DeadlinePolicy,
+  options: LifecyclePolicyOptions = {},
+): LifecyclePolicy {
+  const levels = options.approvalLevels ?? APPROVAL_LEVELS;
+  const regulatory = policy.regulatory;
+  if (!regulatory)
+    throw new RangeError(`Policy ${policy.id} sets no regulatory period for the lifecycle`);
+  const track =
+    regulatory.tracks[options.regulatoryTrack ?? 'default'] ?? regulatory.tracks['default'];
+  if (!track) throw new RangeError(`Policy ${policy.id} has no default regulatory track`);
+
+  const compensation = policy.compensation;
+  let money: Pick<
+    LifecyclePolicy,
+    'frontlineCompensationLimitFen' | 'approvalChain' | 'approvalBands'
+  >;
+  if (compensation === null) {
+    money = {
+      frontlineCompensationLimitFen: 0,
+      approvalChain: levels.map((level) => ({ ...level, approverRoles: [...level.approverRoles] })),
+      approvalBands: [{ upToFen: null, levels: levels.length }],
+    };
+  } else {
+    if (compensation.currency !== 'CNY')
+      throw new RangeError(
+        `Policy ${policy.id} counts compensation in ${compensation.currency}; the lifecycle counts fen (CNY)`,
+      );
+    money = {
+      frontlineCompensationLimitFen: compensation.frontlineLimitMinorUnits,
+      approvalChain: compensation.approvalChain.map(({ name }) => {
+        const level = levels.find((l) => l.name === name);
+        if (!level)
+          throw new RangeError(`Policy ${policy.id}: no approver roles for the level "${name}"`);
+        return { name, approverRoles: [...level.approverRoles] };
+      }),
+      approvalBands: compensation.approvalBands.map((band) => ({
+        upToFen: band.upToMinorUnits,
+        levels: band.levels,
+      })),
+    };
+  }
+  const satisfaction = options.satisfaction ?? DEFAULT_SATISFACTION;
+  return LifecyclePolicy.parse({
+    ...money,
+    regulatoryDeadlineDays: track.baseDays,
+    extensionStepsDays: track.extensions.map((step) => step.toDays),
+    satisfactionScale: { ...satisfaction.satisfactionScale },
+    reopenBelowScore: satisfaction.reopenBelowScore,
+  });
+}
+
+/** DOMAIN.md's defaults: the numbers of CN_CBIRC_2020 (500 CNY; 15 → 30 → 60 days). */
+export const DEFAULT_LIFECYCLE_POLICY: LifecyclePolicy = lifecyclePolicyFrom(CN_CBIRC_2020);
 
 /** How many approval levels an amount needs: 0 when the frontline grants it at once. */
 export function requiredApprovalLevels(

@@ -55,6 +55,24 @@ export function approvedExtension(time: string, toDays: number): ClockEntryOf<'e
   });
 }
 
+/** The case is handled again: rated below 3, or reopened on request. */
+export function reopened(
+  time: string,
+  cause: 'low_satisfaction' | 'reopen_requested' = 'low_satisfaction',
+): ClockEntryOf<'reopened'> {
+  return {
+    kind: 'reopened',
+    at: time,
+    cause,
+    reason: cause === 'low_satisfaction' ? '评分 2' : '问题仍在',
+  };
+}
+
+/** The owner promised a written solution by `by`. */
+export function promised(time: string, by: string): ClockEntryOf<'resolution_promised'> {
+  return { kind: 'resolution_promised', at: time, promisedBy: by };
+}
+
 export function waitingOnCustomer(from: string, to?: string): ClockEntry[] {
   const start: ClockEntry = { kind: 'waiting_customer_started', at: from };
   return to === undefined ? [start] : [start, { kind: 'waiting_customer_ended', at: to }];
