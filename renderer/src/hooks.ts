@@ -1,5 +1,5 @@
 // Small hooks over the workstation contract.
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { EventName, EventPayload } from '../../shared/contract';
 import { workstation } from './workstation';
 
@@ -18,4 +18,14 @@ export function useWorkstationEvent<E extends EventName>(
     ) => () => void;
     return subscribe((payload) => latest.current(payload));
   }, [event]);
+}
+
+/** The current time, refreshed every `intervalMs` (re-renders the component that uses it). */
+export function useNow(intervalMs: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(Date.now()), intervalMs);
+    return () => window.clearInterval(timer);
+  }, [intervalMs]);
+  return now;
 }

@@ -1,8 +1,13 @@
 // The case's vocabulary as tags and badges, one look everywhere.
-import { Badge, Tag, Tooltip } from 'antd';
-import { CloudUploadOutlined } from '@ant-design/icons';
+import type { ReactNode } from 'react';
+import { Badge, Space, Tag, Tooltip } from 'antd';
+import { AlertOutlined, CloudUploadOutlined, CrownOutlined, UserOutlined } from '@ant-design/icons';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import type { CaseStatus, Priority } from '../../../shared/domain';
+import type { Priority } from '../../../shared/domain';
+import type { CaseState } from '../../../shared/lifecycle/case-machine';
+import type { PriorityReason } from '../../../shared/lifecycle/priority-rules';
+import { STATUS_COLORS } from '../case-lifecycle';
 
 export const PRIORITY_COLORS: Record<Priority, string> = {
   urgent: 'red',
@@ -25,18 +30,52 @@ export function PriorityTag({ priority, className }: { priority: Priority; class
   );
 }
 
-const STATUS_BADGES: Record<CaseStatus, 'default' | 'processing' | 'success' | 'warning'> = {
-  new: 'warning',
-  in_progress: 'processing',
-  resolved: 'success',
-  closed: 'default',
+export function priorityReasonLabel(t: TFunction, reason: PriorityReason): string {
+  return reason.code === 'RISK_KEYWORD'
+    ? t('priorityReasons.RISK_KEYWORD', { keyword: reason.keyword })
+    : t(`priorityReasons.${reason.code}`);
+}
+
+const REASON_ICONS: Record<PriorityReason['code'], ReactNode> = {
+  RISK_KEYWORD: <AlertOutlined />,
+  VIP: <CrownOutlined />,
+  ELDERLY: <UserOutlined />,
+  REPEAT_COMPLAINANT: <UserOutlined />,
 };
 
-export function StatusBadge({ status }: { status: CaseStatus }) {
+/** Why the case has its priority: 风险关键词：盗刷, VIP 客户… */
+export function PriorityReasons({ reasons }: { reasons: readonly PriorityReason[] }) {
   const { t } = useTranslation();
+  if (reasons.length === 0) return null;
   return (
-    <span data-testid="status-badge" data-status={status}>
-      <Badge status={STATUS_BADGES[status]} text={t(`statuses.${status}`)} />
+    <Space size={4} wrap data-testid="priority-reasons">
+      {reasons.map((reason) => (
+        <Tag
+          key={reason.code === 'RISK_KEYWORD' ? `kw-${reason.keyword}` : reason.code}
+          icon={REASON_ICONS[reason.code]}
+          color={reason.code === 'RISK_KEYWORD' ? 'volcano' : 'default'}
+          variant="outlined"
+          data-testid="priority-reason"
+          data-code={reason.code}
+          style={{ marginInlineEnd: 0 }}
+        >
+          {priorityReasonLabel(t, reason)}
+        </Tag>
+      ))}
+    </Space>
+  );
+}
+
+export function StatusBadge({ status }: { status: CaseState }) {
+  const { t } = useTranslation();
+  const color = STATUS_COLORS[status];
+  return (
+    <span data-testid="status-badge" data-status={status} style={{ whiteSpace: 'nowrap' }}>
+      {color === 'processing' ? (
+        <Badge status="processing" text={t(`statuses.${status}`)} />
+      ) : (
+        <Badge color={color} text={t(`statuses.${status}`)} />
+      )}
     </span>
   );
 }

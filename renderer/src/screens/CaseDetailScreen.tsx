@@ -1,76 +1,86 @@
-// One case: what was recorded, what may be done now, the rejections to act on, the notes.
-import { useCallback, useEffect, useState, type KeyboardEvent, type ReactNode } from 'react';
+// One case around its lifecycle: who and what (header), what may be done now (actions), the
+// clocks, what the lifecycle holds (tasks, compensation, resolution, notices, feedback,
+// extensions) and the history merged with the notes.
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import i18next, { type TFunction } from 'i18next';
 import {
   Alert,
-  App,
   Button,
   Card,
   Descriptions,
-  Empty,
-  Form,
-  Input,
-  Modal,
+  Divider,
   Result,
   Skeleton,
   Space,
-  Tag,
-  Timeline,
   Typography,
 } from 'antd';
-import {
-  ArrowLeftOutlined,
-  CheckOutlined,
-  ClockCircleOutlined,
-  FileDoneOutlined,
-  PlayCircleOutlined,
-  WarningOutlined,
-} from '@ant-design/icons';
+import { ArrowLeftOutlined, LockOutlined, UserOutlined, WarningOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import type { CaseDetail } from '../../../shared/contract';
-import { maskPhone, NoteText, type Note } from '../../../shared/domain';
-import type { CaseEventType } from '../../../shared/machines/case';
+import { maskPhone, type CaseSummary } from '../../../shared/case-views';
+import type { CaseDetail, Session } from '../../../shared/contract';
+import { isFinalState } from '../case-lifecycle';
 import { useReportError } from '../components/feedback';
-import { PendingTag, PriorityTag, StatusBadge } from '../components/tags';
-import {
-  errorCode,
-  schemaFieldCode,
-  toContractError,
-  translateErrorCode,
-  translateFieldCode,
-} from '../errors';
+import { PendingTag, PriorityReasons, PriorityTag, StatusBadge } from '../components/tags';
+import { errorCode, translateErrorCode } from '../errors';
 import { formatDateTime } from '../format';
 import { useWorkstationEvent } from '../hooks';
 import { callWorkstation } from '../workstation';
+import { ActionsPanel } from './case/ActionsPanel';
+import { CaseTimeline } from './case/CaseTimeline';
+import { CaseDirectoryContext, type CaseDirectory } from './case/common';
+import { DeadlinesPanel } from './case/DeadlinesPanel';
+import { LifecyclePanels } from './case/LifecyclePanels';
 
 interface Props {
   caseId: string;
+  session?: Session;
   onBack: () => void;
+  onOpenCase?: (caseId: string) => void;
 }
 
-export function CaseDetailScreen({ caseId, onBack }: Props) {
+export function CaseDetailScreen({ caseId, session, onBack, onOpenCase }: Props) {
   const { t } = useTranslation();
   const reportError = useReportError();
   const [detail, setDetail] = useState<CaseDetail | null>(null);
+  /** When the detail (and its deadlines) was computed: the countdown starts there. */
+  const [loadedAt, setLoadedAt] = useState(() => Date.now());
   const [loadError, setLoadError] = useState<string | null>(null);
+  const [myCases, setMyCases] = useState<CaseSummary[] | null>(null);
+
+  const accept = useCallback((next: CaseDetail) => {
+    setDetail(next);
+    setLoadedAt(Date.now());
+  }, []);
 
   const load = useCallback(async () => {
     try {
-      setDetail(await callWorkstation('cases.get', { caseId }));
+      accept(await callWorkstation('cases.get', { caseId }));
       setLoadError(null);
     } catch (error) {
       setLoadError(errorCode(error));
       reportError(error);
     }
-  }, [caseId, reportError]);
+  }, [caseId, reportError, accept]);
+
+  const loadMyCases = useCallback(async () => {
+    try {
+      setMyCases(await callWorkstation('cases.listMine', {}));
+    } catch {
+      setMyCases([]);
+    }
+  }, []);
 
   useEffect(() => {
     void load();
-  }, [load]);
+    void loadMyCases();
+  }, [load, loadMyCases]);
 
   useWorkstationEvent('case.changed', ({ caseIds }) => {
     if (caseIds.includes(caseId)) void load();
+    void loadMyCases();
   });
+
+  const directory = useDirectory(t, detail, session, myCases);
 
   const back = (
     <Button
@@ -116,38 +126,91 @@ export function CaseDetailScreen({ caseId, onBack }: Props) {
     );
   }
 
+  const record = detail.case;
+  const readOnly = isFinalState(record.status);
+
   return (
-    <div data-testid="case-detail-screen">
-      {back}
-      <CaseHeader detail={detail} onChanged={setDetail} />
-      {detail.rejections.length > 0 ? (
-        <Alert
-          type="error"
-          showIcon
-          icon={<WarningOutlined />}
-          data-testid="case-rejections"
-          style={{ marginTop: 16 }}
-          title={t('detail.rejectionsTitle')}
-          description={
-            <ul style={{ margin: '4px 0 0', paddingInlineStart: 18 }}>
-              {detail.rejections.map((r) => (
-                <li key={r.mutationId} data-testid="case-rejection" data-code={r.code}>
-                  {t('detail.rejectionItem', {
-                    action: mutationLabel(t, r.name),
-                    reason: translateErrorCode(t, r.code),
-                  })}
-                </li>
-              ))}
-            </ul>
-          }
-        />
-      ) : null}
-      <div className="cw-detail-grid">
-        <CaseFields detail={detail} />
-        <NotesCard caseId={caseId} notes={detail.notes} onAdded={() => void load()} />
+    <CaseDirectoryContext.Provider value={directory}>
+      <div data-testid="case-detail-screen" data-status={record.status}>
+        {back}
+        <Card className="cw-detail-card">
+          <CaseHeader detail={detail} />
+          {readOnly ? null : (
+            <>
+              <Divider style={{ margin: '14px 0 12px' }} />
+              <ActionsPanel detail={detail} onChanged={accept} />
+            </>
+          )}
+        </Card>
+        {readOnly ? <FinalBanner detail={detail} onOpenCase={onOpenCase} /> : null}
+        {detail.rejections.length > 0 ? (
+          <Alert
+            type="error"
+            showIcon
+            icon={<WarningOutlined />}
+            data-testid="case-rejections"
+            style={{ marginTop: 16 }}
+            title={t('detail.rejectionsTitle')}
+            description={
+              <ul style={{ margin: '4px 0 0', paddingInlineStart: 18 }}>
+                {detail.rejections.map((r) => (
+                  <li key={r.mutationId} data-testid="case-rejection" data-code={r.code}>
+                    {t('detail.rejectionItem', {
+                      action: mutationLabel(t, r.name),
+                      reason: translateErrorCode(t, r.code),
+                    })}
+                  </li>
+                ))}
+              </ul>
+            }
+          />
+        ) : null}
+        <div className="cw-detail-grid">
+          <div className="cw-detail-column">
+            <DeadlinesPanel deadlines={detail.deadlines} loadedAt={loadedAt} />
+            <LifecyclePanels context={record.lifecycle} />
+            <CaseFields detail={detail} />
+          </div>
+          <div className="cw-detail-column">
+            <CaseTimeline
+              caseId={caseId}
+              context={record.lifecycle}
+              notes={detail.notes}
+              readOnly={readOnly}
+              onNoteAdded={() => void load()}
+            />
+          </div>
+        </div>
       </div>
-    </div>
+    </CaseDirectoryContext.Provider>
   );
+}
+
+/** Names for the ids the lifecycle records: the owner, the agent, the notes' authors. */
+function useDirectory(
+  t: TFunction,
+  detail: CaseDetail | null,
+  session: Session | undefined,
+  cases: CaseSummary[] | null,
+): CaseDirectory {
+  return useMemo(() => {
+    const names = new Map<string, string>();
+    if (session) names.set(session.user.id, session.user.displayName);
+    for (const note of detail?.notes ?? []) names.set(note.authorId, note.authorName);
+    const record = detail?.case;
+    if (record?.ownerId && record.ownerName) names.set(record.ownerId, record.ownerName);
+    const numbers = new Map((cases ?? []).map((c) => [c.id, c.number]));
+    return {
+      nameOf: (id) => {
+        if (!id) return '';
+        if (id === 'system') return t('timeline.system');
+        return names.get(id) ?? id;
+      },
+      people: [...names].map(([id, name]) => ({ id, name })),
+      cases,
+      caseRef: (id) => numbers.get(id) ?? id,
+    };
+  }, [t, detail, session, cases]);
 }
 
 /** `case.transition@1` → 状态变更; an unknown mutation keeps its raw name. */
@@ -156,208 +219,100 @@ function mutationLabel(t: TFunction, name: string): string {
   return i18next.exists(key) ? t(key) : t('mutations.unknown', { name });
 }
 
-const EVENT_ICONS: Record<CaseEventType, ReactNode> = {
-  START: <PlayCircleOutlined />,
-  RESOLVE: <CheckOutlined />,
-  CLOSE: <FileDoneOutlined />,
-};
-
-function CaseHeader({
-  detail,
-  onChanged,
-}: {
-  detail: CaseDetail;
-  onChanged: (detail: CaseDetail) => void;
-}) {
+function CaseHeader({ detail }: { detail: CaseDetail }) {
   const { t } = useTranslation();
-  const { message, modal } = App.useApp();
-  const reportError = useReportError();
-  const [busy, setBusy] = useState<CaseEventType | null>(null);
-  const [resolveOpen, setResolveOpen] = useState(false);
   const record = detail.case;
-  /** START on a resolved case reopens it: say so. */
-  const actionLabel = (type: CaseEventType) =>
-    type === 'START' && record.status === 'resolved' ? t('events.REOPEN') : t(`events.${type}`);
-
-  /** Resolves when done; on failure reports it (validation is the modal's) and rethrows. */
-  const run = async (
-    event: { type: 'START' } | { type: 'CLOSE' } | { type: 'RESOLVE'; resolution: string },
-  ): Promise<void> => {
-    setBusy(event.type);
-    try {
-      const next = await callWorkstation('cases.transition', { caseId: record.id, event });
-      onChanged(next);
-      void message.success(t('detail.transitioned', { action: actionLabel(event.type) }));
-    } catch (error) {
-      if (toContractError(error).code !== 'VALIDATION') reportError(error);
-      throw error;
-    } finally {
-      setBusy(null);
-    }
-  };
-
-  const onAction = (type: CaseEventType) => {
-    if (type === 'RESOLVE') {
-      setResolveOpen(true);
-    } else if (type === 'CLOSE') {
-      modal.confirm({
-        title: t('detail.closeConfirmTitle'),
-        content: t('detail.closeConfirmText'),
-        okText: t('events.CLOSE'),
-        cancelText: t('app.cancel'),
-        okButtonProps: { 'data-testid': 'close-confirm' } as Record<string, string>,
-        onOk: () => run({ type: 'CLOSE' }).catch(() => undefined),
-      });
-    } else {
-      void run({ type: 'START' }).catch(() => undefined);
-    }
-  };
-
+  const owner = record.ownerName ?? record.ownerId;
   return (
-    <Card>
-      <div className="cw-detail-header">
-        <div>
-          <Space size={12} wrap align="center">
-            <Typography.Text
-              className="cw-detail-number"
-              copyable={{ text: record.number, tooltips: [t('app.copy'), t('app.copied')] }}
-            >
-              <span data-testid="case-detail-number">{record.number}</span>
-            </Typography.Text>
-            <PriorityTag priority={record.priority} />
-            <StatusBadge status={record.status} />
-            {detail.pending ? <PendingTag /> : null}
-          </Space>
-          <div className="cw-detail-meta">
-            <Space separator={<span style={{ color: '#d0d5dc' }}>|</span>} wrap>
-              <span data-testid="case-detail-customer">
-                <Typography.Text strong>{record.customerName}</Typography.Text>{' '}
-                <span className="cw-mono">{maskPhone(record.customerPhone)}</span>
-              </span>
-              <span>{t(`channels.${record.channel}`)}</span>
-              <span>{t(`caseTypes.${record.type}`)}</span>
-              <span>{t(`businessLines.${record.businessLine}`)}</span>
-            </Space>
+    <div className="cw-detail-header">
+      <div style={{ minWidth: 0 }}>
+        <Space size={12} wrap align="center">
+          <Typography.Text
+            className="cw-detail-number"
+            copyable={{ text: record.number, tooltips: [t('app.copy'), t('app.copied')] }}
+          >
+            <span data-testid="case-detail-number">{record.number}</span>
+          </Typography.Text>
+          <PriorityTag priority={record.priority} />
+          <StatusBadge status={record.status} />
+          {detail.pending ? <PendingTag /> : null}
+        </Space>
+        {record.lifecycle.priorityReasons.length > 0 ? (
+          <div style={{ marginTop: 8 }}>
+            <PriorityReasons reasons={record.lifecycle.priorityReasons} />
           </div>
-        </div>
-        <div data-testid="case-actions">
-          {detail.allowedEvents.length > 0 ? (
-            <Space>
-              {detail.allowedEvents.map((type) => (
-                <Button
-                  key={type}
-                  type={type === 'CLOSE' ? 'default' : 'primary'}
-                  icon={EVENT_ICONS[type]}
-                  loading={busy === type}
-                  disabled={busy !== null && busy !== type}
-                  onClick={() => onAction(type)}
-                  data-testid={`action-${type}`}
-                >
-                  {actionLabel(type)}
-                </Button>
-              ))}
-            </Space>
-          ) : (
-            <Typography.Text type="secondary">{t('detail.noActions')}</Typography.Text>
-          )}
+        ) : null}
+        <div className="cw-detail-meta">
+          <Space separator={<span style={{ color: '#d0d5dc' }}>|</span>} wrap>
+            <span data-testid="case-detail-customer">
+              <Typography.Text strong>{record.customerName}</Typography.Text>{' '}
+              <span className="cw-mono">{maskPhone(record.customerPhone)}</span>
+            </span>
+            <span>{t(`channels.${record.channel}`)}</span>
+            <span>{t(`caseTypes.${record.type}`)}</span>
+            <span>{t(`businessLines.${record.businessLine}`)}</span>
+            <span>{formatDateTime(record.createdAt)}</span>
+          </Space>
         </div>
       </div>
-      <ResolveModal
-        open={resolveOpen}
-        onCancel={() => setResolveOpen(false)}
-        onSubmit={async (resolution) => {
-          await run({ type: 'RESOLVE', resolution });
-          setResolveOpen(false);
-        }}
-      />
-    </Card>
+      <div className="cw-detail-owner" data-testid="case-detail-owner">
+        <span className="cw-detail-owner-label">{t('detail.owner')}</span>
+        <span className="cw-detail-owner-name">
+          <UserOutlined style={{ color: '#8591a0' }} />
+          {owner ?? <Typography.Text type="warning">{t('detail.unassigned')}</Typography.Text>}
+        </span>
+      </div>
+    </div>
   );
 }
 
-function ResolveModal({
-  open,
-  onCancel,
-  onSubmit,
+function FinalBanner({
+  detail,
+  onOpenCase,
 }: {
-  open: boolean;
-  onCancel: () => void;
-  onSubmit: (resolution: string) => Promise<void>;
+  detail: CaseDetail;
+  onOpenCase?: (caseId: string) => void;
 }) {
   const { t } = useTranslation();
-  const [text, setText] = useState('');
-  const [fieldError, setFieldError] = useState<string | null>(null);
-  const [submitting, setSubmitting] = useState(false);
+  const context = detail.case.lifecycle;
+  const target = context.mergedInto;
+  const [targetNumber, setTargetNumber] = useState<string | null>(null);
 
   useEffect(() => {
-    if (open) {
-      setText('');
-      setFieldError(null);
-    }
-  }, [open]);
+    if (!target) return;
+    let live = true;
+    callWorkstation('cases.get', { caseId: target })
+      .then((d) => {
+        if (live) setTargetNumber(d.case.number);
+      })
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [target]);
 
-  const submit = async () => {
-    const code = schemaFieldCode(NoteText, text);
-    if (code) {
-      setFieldError(code);
-      return;
-    }
-    setSubmitting(true);
-    try {
-      await onSubmit(text.trim());
-    } catch (error) {
-      const contractError = toContractError(error);
-      if (contractError.code === 'VALIDATION') {
-        setFieldError(contractError.fields?.[0]?.code ?? 'INVALID_VALUE');
-      }
-    } finally {
-      setSubmitting(false);
-    }
-  };
-
+  const merged = detail.case.status === 'merged';
   return (
-    <Modal
-      open={open}
-      title={t('detail.resolveTitle')}
-      okText={t('detail.resolveSubmit')}
-      cancelText={t('app.cancel')}
-      onOk={() => void submit()}
-      onCancel={onCancel}
-      confirmLoading={submitting}
-      destroyOnHidden
-      okButtonProps={{ 'data-testid': 'resolve-submit' } as Record<string, string>}
-      width={560}
-    >
-      <div data-testid="resolve-modal">
-        <Typography.Paragraph type="secondary">{t('detail.resolveHint')}</Typography.Paragraph>
-        <Form layout="vertical">
-          <Form.Item
-            label={t('detail.resolution')}
-            required
-            validateStatus={fieldError ? 'error' : undefined}
-            help={fieldError ? translateFieldCode(t, fieldError) : undefined}
-          >
-            <Input.TextArea
-              autoFocus
-              rows={6}
-              data-testid="resolve-input"
-              placeholder={t('detail.resolutionPlaceholder')}
-              count={{ show: true, max: 4000 }}
-              value={text}
-              onChange={(e) => {
-                setText(e.target.value);
-                if (fieldError) setFieldError(schemaFieldCode(NoteText, e.target.value));
-              }}
-              onKeyDown={(e) => {
-                if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-                  e.preventDefault();
-                  void submit();
-                }
-              }}
-            />
-          </Form.Item>
-        </Form>
-      </div>
-    </Modal>
+    <Alert
+      type="info"
+      showIcon
+      icon={<LockOutlined />}
+      data-testid="case-readonly-banner"
+      data-status={detail.case.status}
+      style={{ marginTop: 16 }}
+      title={
+        merged
+          ? t('detail.mergedBanner', { target: targetNumber ?? target ?? '' })
+          : t('detail.withdrawnBanner', { reason: context.withdrawReason ?? '' })
+      }
+      action={
+        merged && target && targetNumber && onOpenCase ? (
+          <Button size="small" onClick={() => onOpenCase(target)} data-testid="open-merge-target">
+            {t('detail.openTarget')}
+          </Button>
+        ) : undefined
+      }
+    />
   );
 }
 
@@ -372,13 +327,6 @@ function CaseFields({ detail }: { detail: CaseDetail }) {
       label: t('detail.businessLine'),
       children: t(`businessLines.${record.businessLine}`),
     },
-    {
-      key: 'priority',
-      label: t('detail.priority'),
-      children: <PriorityTag priority={record.priority} />,
-    },
-    { key: 'status', label: t('detail.status'), children: <StatusBadge status={record.status} /> },
-    { key: 'owner', label: t('detail.owner'), children: record.ownerName },
     { key: 'customer', label: t('detail.customer'), children: record.customerName },
     {
       key: 'phone',
@@ -387,6 +335,11 @@ function CaseFields({ detail }: { detail: CaseDetail }) {
     },
     { key: 'createdAt', label: t('detail.createdAt'), children: formatDateTime(record.createdAt) },
     { key: 'updatedAt', label: t('detail.updatedAt'), children: formatDateTime(record.updatedAt) },
+    {
+      key: 'owner',
+      label: t('detail.owner'),
+      children: record.ownerName ?? record.ownerId ?? t('detail.unassigned'),
+    },
     {
       key: 'description',
       label: t('detail.description'),
@@ -407,151 +360,16 @@ function CaseFields({ detail }: { detail: CaseDetail }) {
         </div>
       ),
     },
-    ...(record.resolution
-      ? [
-          {
-            key: 'resolution',
-            label: t('detail.resolution'),
-            span: 2,
-            children: (
-              <div className="cw-long-text" data-testid="case-detail-resolution">
-                {record.resolution}
-              </div>
-            ),
-          },
-        ]
-      : []),
   ];
   return (
-    <Card title={t('detail.recorded')}>
+    <Card title={t('detail.recorded')} size="small">
       <Descriptions
         column={2}
         size="small"
         bordered
         items={items}
-        styles={{ label: { width: 110, whiteSpace: 'nowrap' } }}
+        styles={{ label: { width: 100, whiteSpace: 'nowrap' } }}
       />
-    </Card>
-  );
-}
-
-function NotesCard({
-  caseId,
-  notes,
-  onAdded,
-}: {
-  caseId: string;
-  notes: Note[];
-  onAdded: () => void;
-}) {
-  const { t } = useTranslation();
-  const { message } = App.useApp();
-  const reportError = useReportError();
-  const [text, setText] = useState('');
-  const [fieldError, setFieldError] = useState<string | null>(null);
-  const [submitting, setSubmitting] = useState(false);
-
-  const ordered = [...notes].sort((a, b) =>
-    (a.createdAt ?? a.recordedAt).localeCompare(b.createdAt ?? b.recordedAt),
-  );
-
-  const submit = async () => {
-    if (submitting) return;
-    const code = schemaFieldCode(NoteText, text);
-    if (code) {
-      setFieldError(code);
-      return;
-    }
-    setSubmitting(true);
-    try {
-      await callWorkstation('cases.addNote', { caseId, text: text.trim() });
-      setText('');
-      setFieldError(null);
-      void message.success(t('detail.noteAdded'));
-      onAdded();
-    } catch (error) {
-      const contractError = toContractError(error);
-      if (contractError.code === 'VALIDATION') {
-        setFieldError(contractError.fields?.[0]?.code ?? 'INVALID_VALUE');
-      } else {
-        reportError(error);
-      }
-    } finally {
-      setSubmitting(false);
-    }
-  };
-
-  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-      e.preventDefault();
-      void submit();
-    }
-  };
-
-  return (
-    <Card
-      title={t('detail.notes')}
-      extra={<Typography.Text type="secondary">{notes.length}</Typography.Text>}
-      data-testid="case-notes"
-    >
-      {ordered.length === 0 ? (
-        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('detail.noNotes')} />
-      ) : (
-        <Timeline
-          items={ordered.map((note) => ({
-            key: note.id,
-            color: note.pending ? 'gray' : 'blue',
-            icon: note.pending ? <ClockCircleOutlined style={{ color: '#d48806' }} /> : undefined,
-            content: (
-              <div
-                data-testid="note-item"
-                data-note-id={note.id}
-                data-pending={String(note.pending)}
-              >
-                <div className="cw-note-head">
-                  <span className="cw-note-author">{note.authorName}</span>
-                  {note.pending || !note.createdAt ? (
-                    <Tag color="gold" variant="outlined" style={{ marginInlineEnd: 0 }}>
-                      {t('detail.notePending')}
-                    </Tag>
-                  ) : (
-                    <span className="cw-note-time">{formatDateTime(note.createdAt)}</span>
-                  )}
-                </div>
-                <div className="cw-long-text">{note.text}</div>
-              </div>
-            ),
-          }))}
-        />
-      )}
-      <div className="cw-note-form">
-        <Form.Item
-          style={{ width: '100%', marginBottom: 0 }}
-          validateStatus={fieldError ? 'error' : undefined}
-          help={fieldError ? translateFieldCode(t, fieldError) : undefined}
-        >
-          <Input.TextArea
-            rows={3}
-            data-testid="note-input"
-            placeholder={t('detail.notePlaceholder')}
-            count={{ show: text.length > 0, max: 4000 }}
-            value={text}
-            onChange={(e) => {
-              setText(e.target.value);
-              if (fieldError) setFieldError(null);
-            }}
-            onKeyDown={onKeyDown}
-          />
-        </Form.Item>
-        <Button
-          type="primary"
-          loading={submitting}
-          onClick={() => void submit()}
-          data-testid="note-submit"
-        >
-          {t('detail.addNote')}
-        </Button>
-      </div>
     </Card>
   );
 }

@@ -10,20 +10,20 @@ import {
   SafetyCertificateOutlined,
 } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
+import type { CaseRecord } from '../../../shared/case-views';
 import { validationError } from '../../../shared/contract';
 import {
   BUSINESS_LINES,
   CASE_TYPES,
   CHANNELS,
   CaseIntake,
-  suggestPriority,
   type BusinessLine,
-  type CaseRecord,
   type CaseType,
   type Channel,
 } from '../../../shared/domain';
+import { assessIntake } from '../../../shared/intake';
 import { useReportError } from '../components/feedback';
-import { PriorityTag } from '../components/tags';
+import { PriorityReasons, PriorityTag } from '../components/tags';
 import {
   mapFieldErrors,
   schemaFieldCode,
@@ -113,9 +113,18 @@ function IntakeForm({ onCreated }: { onCreated: (record: CaseRecord) => void }) 
   /** Fields checked as the agent types: after leaving them once, or after a submit. */
   const touched = useRef(new Set<Field>());
 
+  /** The same assessment the registration runs (shared/intake.ts), live as the agent types. */
   const suggestion = useMemo(
-    () => suggestPriority({ type: values.type, description: values.description }),
-    [values.type, values.description],
+    () =>
+      assessIntake({
+        type: values.type,
+        description: values.description,
+        customerExpectation: values.customerExpectation,
+      }),
+    [values.type, values.description, values.customerExpectation],
+  );
+  const keywords = suggestion.reasons.flatMap((r) =>
+    r.code === 'RISK_KEYWORD' ? [r.keyword] : [],
   );
 
   const change = <F extends Field>(field: F, value: Values[F]) => {
@@ -349,16 +358,17 @@ function IntakeForm({ onCreated }: { onCreated: (record: CaseRecord) => void }) 
           <div data-testid="intake-suggested-priority" data-priority={suggestion.priority}>
             <PriorityTag priority={suggestion.priority} className="cw-priority-value" />
           </div>
-          {suggestion.matchedKeywords.length > 0 ? (
+          {keywords.length > 0 ? (
             <Alert
               type="error"
               showIcon
               icon={<AlertOutlined />}
               data-testid="intake-risk-keywords"
-              data-keywords={suggestion.matchedKeywords.join(',')}
+              data-keywords={keywords.join(',')}
               title={`${t('intake.riskKeywords', {
-                keywords: suggestion.matchedKeywords.join(t('app.listSeparator')),
+                keywords: keywords.join(t('app.listSeparator')),
               })} → ${t(`priorities.${suggestion.priority}`)}`}
+              description={suggestion.requiresHuman ? t('intake.riskFlag') : undefined}
             />
           ) : (
             <Typography.Text type="secondary">
@@ -366,6 +376,22 @@ function IntakeForm({ onCreated }: { onCreated: (record: CaseRecord) => void }) 
               {t('intake.noRisk')}
             </Typography.Text>
           )}
+          <div className="cw-intake-reasons" data-testid="intake-priority-reasons">
+            <div className="cw-sla-title">{t('intake.reasonsTitle')}</div>
+            {suggestion.reasons.length > 0 ? (
+              <PriorityReasons reasons={suggestion.reasons} />
+            ) : (
+              <Typography.Text type="secondary" style={{ fontSize: 13 }}>
+                {t('intake.noReasons')}
+              </Typography.Text>
+            )}
+            {suggestion.routeToSenior ? (
+              <div className="cw-intake-flag">{t('intake.routeToSenior')}</div>
+            ) : null}
+            {suggestion.goesFirst ? (
+              <div className="cw-intake-flag">{t('intake.goesFirst')}</div>
+            ) : null}
+          </div>
           <div className="cw-sla">
             <div className="cw-sla-title">{t('intake.slaTitle')}</div>
             <div data-testid="intake-sla">{t(`intake.sla.${suggestion.priority}`)}</div>
@@ -411,6 +437,7 @@ function CreatedCase({
         </div>
         <div className="cw-created-meta">
           <PriorityTag priority={record.priority} />
+          <PriorityReasons reasons={record.lifecycle.priorityReasons} />
           <span>{record.customerName}</span>
           <span className="cw-dot">·</span>
           <span>{t(`caseTypes.${record.type}`)}</span>

@@ -11,16 +11,20 @@ import { Alert, Button, Card, Empty, Input, Segmented, Space, Table, Typography 
 import type { TableColumnsType } from 'antd';
 import { PlusOutlined, ReloadOutlined, SearchOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { PRIORITIES, type CaseStatus, type CaseSummary } from '../../../shared/domain';
+import type { CaseSummary } from '../../../shared/case-views';
+import { PRIORITIES } from '../../../shared/domain';
+import {
+  matchesStatusFilter,
+  statusGroupOf,
+  STATUS_FILTERS,
+  type StatusFilter,
+} from '../case-lifecycle';
 import { useReportError } from '../components/feedback';
 import { PendingTag, PriorityTag, StatusBadge } from '../components/tags';
 import { errorCode, translateErrorCode } from '../errors';
 import { formatDateTime } from '../format';
 import { useWorkstationEvent } from '../hooks';
 import { callWorkstation } from '../workstation';
-
-const STATUS_FILTERS = ['all', 'new', 'in_progress', 'resolved', 'closed'] as const;
-type StatusFilter = (typeof STATUS_FILTERS)[number];
 
 interface Props {
   onOpenCase: (caseId: string) => void;
@@ -58,14 +62,14 @@ export function MyCasesScreen({ onOpenCase, onNewComplaint }: Props) {
   const counts = useMemo(() => {
     const result: Record<StatusFilter, number> = {
       all: 0,
-      new: 0,
-      in_progress: 0,
+      working: 0,
+      waiting: 0,
       resolved: 0,
-      closed: 0,
+      ended: 0,
     };
     for (const c of cases ?? []) {
       result.all += 1;
-      result[c.status] += 1;
+      result[statusGroupOf(c.status)] += 1;
     }
     return result;
   }, [cases]);
@@ -73,7 +77,7 @@ export function MyCasesScreen({ onOpenCase, onNewComplaint }: Props) {
   const rows = useMemo(() => {
     const query = search.trim().toLowerCase();
     return (cases ?? [])
-      .filter((c) => statusFilter === 'all' || c.status === statusFilter)
+      .filter((c) => matchesStatusFilter(c.status, statusFilter))
       .filter(
         (c) =>
           !query ||
@@ -130,7 +134,7 @@ export function MyCasesScreen({ onOpenCase, onNewComplaint }: Props) {
     {
       key: 'status',
       title: t('cases.status'),
-      width: 130,
+      width: 150,
       render: (_, c) => <StatusBadge status={c.status} />,
     },
     {
@@ -214,7 +218,11 @@ export function MyCasesScreen({ onOpenCase, onNewComplaint }: Props) {
             data-testid="cases-status-filter"
             options={STATUS_FILTERS.map((s) => ({
               value: s,
-              label: `${s === 'all' ? t('cases.filterAll') : t(`statuses.${s as CaseStatus}`)} ${counts[s]}`,
+              label: (
+                <span data-testid={`cases-filter-${s}`} data-count={counts[s]}>
+                  {t(`cases.filters.${s}`)} {counts[s]}
+                </span>
+              ),
             }))}
           />
           <span style={{ flex: 1 }} />

@@ -66,7 +66,14 @@ export function Shell({ session, onSignedOut }: Props) {
       content = <IntakeScreen key={intakeKey} onOpenCase={openCase} onLogAnother={newIntake} />;
       break;
     case 'case':
-      content = <CaseDetailScreen caseId={route.caseId} onBack={goCases} />;
+      content = (
+        <CaseDetailScreen
+          caseId={route.caseId}
+          session={session}
+          onBack={goCases}
+          onOpenCase={openCase}
+        />
+      );
       break;
   }
 
