@@ -13,12 +13,15 @@ import { PROTOCOL_VERSION } from '../shared/sync-protocol';
 import { installErrorHandling } from './api-errors';
 import { authRoutes } from './auth';
 import type { Db } from './db';
+import { PokeHub, pokeRoutes } from './pokes';
 import { syncRoutes } from './sync';
 
 export interface ServerOptions {
   db: Db;
   jwtSecret: Uint8Array;
   logger?: boolean;
+  /** Heartbeat period of the /sync/events streams (default 25 s). */
+  sseHeartbeatMs?: number;
 }
 
 export function buildServer(opts: ServerOptions): FastifyInstance {
@@ -27,6 +30,12 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+
+  // Pokes: one LISTEN for this process, ended before the server stops listening so that a
+  // graceful close does not wait for streams that never end by themselves.
+  const pokes = new PokeHub(opts.db);
+  app.addHook('preClose', async () => pokes.endStreams());
+  app.addHook('onClose', async () => pokes.close());
 
   // Registered first: its onRoute hook must see every route declared after it.
   void app.register(swagger, {
@@ -61,6 +70,12 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     routes.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     await routes.register(authRoutes, { db: opts.db, jwtSecret: opts.jwtSecret });
     await routes.register(syncRoutes, { db: opts.db, jwtSecret: opts.jwtSecret });
+    await routes.register(pokeRoutes, {
+      db: opts.db,
+      jwtSecret: opts.jwtSecret,
+      hub: pokes,
+      heartbeatMs: opts.sseHeartbeatMs,
+    });
   });
 
   return app;

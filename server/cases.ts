@@ -35,24 +35,39 @@ const rejected = (code: string, message: string): MutationOutcome => ({
   message,
 });
 
+/** The columns that decide who sees a case: its owner, team and branch. */
+export interface ScopeColumns {
+  owner: string;
+  team: string;
+  branch: string;
+}
+const CASE_COLUMNS: ScopeColumns = {
+  owner: 'c.owner_id',
+  team: 'c.team_id',
+  branch: 'c.branch_id',
+};
+
 /**
  * The cases a user may read, as a condition on alias `c` using parameter `$index`:
  * agents their own, leads their team's, branch staff their branch's, admins all.
+ * `columns` applies the same rule to other columns (a scope change's old or new keys); the
+ * parameter is the same, so one `$index` serves every use in a statement.
  */
 export function caseScope(
   user: Pick<SignedInUser, 'id' | 'role' | 'teamId' | 'branchId'>,
   index: number,
+  columns: ScopeColumns = CASE_COLUMNS,
 ): { sql: string; params: unknown[] } {
   switch (user.role) {
     case 'agent':
-      return { sql: `c.owner_id = $${index}`, params: [user.id] };
+      return { sql: `${columns.owner} = $${index}`, params: [user.id] };
     case 'lead':
       return user.teamId
-        ? { sql: `c.team_id = $${index}`, params: [user.teamId] }
+        ? { sql: `${columns.team} = $${index}`, params: [user.teamId] }
         : { sql: 'false', params: [] };
     case 'branch':
       return user.branchId
-        ? { sql: `c.branch_id = $${index}`, params: [user.branchId] }
+        ? { sql: `${columns.branch} = $${index}`, params: [user.branchId] }
         : { sql: 'false', params: [] };
     case 'admin':
       return { sql: 'true', params: [] };
@@ -261,6 +276,51 @@ export interface StoredLifecycle {
   lifecycle: CaseContext;
 }
 
+/** Who a case belongs to, as far as read scope is concerned. */
+export interface CaseScopeKeys {
+  ownerId: string | null;
+  teamId: string | null;
+  branchId: string | null;
+}
+
+const sameScope = (a: CaseScopeKeys, b: CaseScopeKeys) =>
+  a.ownerId === b.ownerId && a.teamId === b.teamId && a.branchId === b.branchId;
+
+/**
+ * Records that a case changed hands, in the changing transaction and under its version, so
+ * that pulls can tell the previous owner (or team, or branch) to drop the case and the new
+ * one to take its older notes. Does nothing when the keys did not change.
+ */
+export async function recordScopeChange(
+  tx: Db,
+  stamp: ChangeStamp,
+  caseId: string,
+  before: CaseScopeKeys,
+  after: CaseScopeKeys,
+): Promise<boolean> {
+  if (sameScope(before, after)) return false;
+  await tx.query(
+    `insert into case_scope_changes (version, case_id, old_owner_id, old_team_id, old_branch_id,
+                                     new_owner_id, new_team_id, new_branch_id, at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+     on conflict (case_id, version) do update set
+       new_owner_id = excluded.new_owner_id, new_team_id = excluded.new_team_id,
+       new_branch_id = excluded.new_branch_id`,
+    [
+      stamp.version,
+      caseId,
+      before.ownerId,
+      before.teamId,
+      before.branchId,
+      after.ownerId,
+      after.teamId,
+      after.branchId,
+      stamp.at,
+    ],
+  );
+  return true;
+}
+
 /** Stores the machine's verdict on an event, and the history row with both states. */
 export async function storeTransition(
   tx: Db,
@@ -268,23 +328,59 @@ export async function storeTransition(
   caseId: string,
   eventType: CaseEventType,
   before: StoredLifecycle & { version: number },
-  after: StoredLifecycle & { baseVersion?: number },
+  after: StoredLifecycle & {
+    baseVersion?: number;
+    /** A move to another team or branch; unchanged when left out. */
+    teamId?: string | null;
+    branchId?: string | null;
+  },
 ): Promise<void> {
-  // Owner and priority are columns too: scope queries and queues filter on them.
-  await tx.query(
-    `update cases set status = $2, lifecycle = $3::jsonb, owner_id = $4, priority = $5,
-                      updated_at = $6, version = $7
-      where id = $1`,
-    [
-      caseId,
-      after.status,
-      JSON.stringify(after.lifecycle),
-      after.lifecycle.ownerId,
-      after.lifecycle.priority,
-      stamp.at,
-      stamp.version,
-    ],
+  // Owner and priority are columns too: scope queries and queues filter on them. The old
+  // scope keys come back from the same statement, so a change of hands is never missed.
+  const moves: string[] = [];
+  const params: unknown[] = [
+    caseId,
+    after.status,
+    JSON.stringify(after.lifecycle),
+    after.lifecycle.ownerId,
+    after.lifecycle.priority,
+    stamp.at,
+    stamp.version,
+  ];
+  if (after.teamId !== undefined) {
+    params.push(after.teamId);
+    moves.push(`team_id = $${params.length}`);
+  }
+  if (after.branchId !== undefined) {
+    params.push(after.branchId);
+    moves.push(`branch_id = $${params.length}`);
+  }
+  const updated = await tx.query<{
+    old_owner_id: string | null;
+    old_team_id: string | null;
+    old_branch_id: string | null;
+    owner_id: string | null;
+    team_id: string | null;
+    branch_id: string | null;
+  }>(
+    `update cases c set status = $2, lifecycle = $3::jsonb, owner_id = $4, priority = $5,
+                        updated_at = $6, version = $7${moves.map((m) => `, ${m}`).join('')}
+       from (select id, owner_id, team_id, branch_id from cases where id = $1 for update) old
+      where c.id = old.id
+      returning old.owner_id as old_owner_id, old.team_id as old_team_id,
+                old.branch_id as old_branch_id, c.owner_id, c.team_id, c.branch_id`,
+    params,
   );
+  const row = updated.rows[0];
+  if (row) {
+    await recordScopeChange(
+      tx,
+      stamp,
+      caseId,
+      { ownerId: row.old_owner_id, teamId: row.old_team_id, branchId: row.old_branch_id },
+      { ownerId: row.owner_id, teamId: row.team_id, branchId: row.branch_id },
+    );
+  }
   await recordHistory(tx, stamp, caseId, `case.transition.${eventType}`, before, {
     ...after,
     version: Number(stamp.version),

@@ -10,6 +10,14 @@ export interface Db {
   exec(sql: string): Promise<void>;
   /** Nested calls join the outer transaction. */
   transaction<T>(fn: (tx: Db) => Promise<T>, opts?: TransactionOptions): Promise<T>;
+  /**
+   * LISTENs on a channel (on its own connection with pg; PGlite's listen API) and calls
+   * `onNotify` for each NOTIFY, which PostgreSQL delivers when the notifying transaction
+   * commits. A lost listening connection is reopened with backoff, and `onNotify` is then
+   * called once, as notifications sent meanwhile are gone. Resolves once listening; the
+   * function it gives stops. Not available on a transaction's handle.
+   */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -28,6 +36,88 @@ export async function openDb(location: DbLocation): Promise<Db> {
   return openPglite(location.dataDir);
 }
 
+const notInTransaction = async (): Promise<never> => {
+  throw new Error('listen() runs on the database, not inside a transaction');
+};
+
+/** A channel name as an SQL identifier: LISTEN takes no parameters. */
+function channelIdentifier(channel: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new Error(`not a channel name: ${channel}`);
+  return `"${channel}"`;
+}
+
+/**
+ * LISTEN on a dedicated pg.Client (a pooled connection would be handed to others, and
+ * pgbouncer-style transaction pooling drops LISTEN). Reconnects after a database restart.
+ */
+async function listenPostgres(
+  databaseUrl: string,
+  channel: string,
+  onNotify: (payload: string) => void,
+): Promise<() => Promise<void>> {
+  const identifier = channelIdentifier(channel);
+  let stopped = false;
+  let client: pg.Client | null = null;
+  let retry: ReturnType<typeof setTimeout> | null = null;
+  let failures = 0;
+
+  const connect = async (): Promise<void> => {
+    const candidate = new pg.Client({ connectionString: databaseUrl });
+    candidate.on('notification', (message) => {
+      if (message.channel === channel) onNotify(message.payload ?? '');
+    });
+    candidate.on('error', () => lost(candidate));
+    candidate.on('end', () => lost(candidate));
+    try {
+      await candidate.connect();
+      await candidate.query(`listen ${identifier}`);
+    } catch (error) {
+      void candidate.end().catch(() => {});
+      throw error;
+    }
+    if (stopped) {
+      await candidate.end().catch(() => {});
+      return;
+    }
+    client = candidate;
+  };
+  const lost = (which: pg.Client) => {
+    if (stopped || client !== which) return;
+    client = null;
+    void which.end().catch(() => {});
+    reconnectLater();
+  };
+  const reconnectLater = () => {
+    if (stopped || retry) return;
+    const delay = Math.min(10_000, 100 * 2 ** Math.min(failures, 10));
+    failures += 1;
+    retry = setTimeout(() => {
+      retry = null;
+      connect().then(
+        () => {
+          failures = 0;
+          if (!stopped) onNotify(''); // what was sent while we were away is lost: poke anyway
+        },
+        () => reconnectLater(),
+      );
+    }, delay);
+    retry.unref?.();
+  };
+
+  await connect();
+  return async () => {
+    stopped = true;
+    if (retry) clearTimeout(retry);
+    retry = null;
+    const current = client;
+    client = null;
+    if (current) {
+      await current.query(`unlisten ${identifier}`).catch(() => {});
+      await current.end().catch(() => {});
+    }
+  };
+}
+
 export function openPostgres(databaseUrl: string): Db {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
   // An idle client losing its server (a restart) must not crash the process; the next
@@ -42,6 +132,7 @@ export function openPostgres(databaseUrl: string): Db {
       await client.query(sql);
     },
     transaction: (fn) => fn(onClient(client)),
+    listen: notInTransaction,
     close: async () => {},
   });
   return {
@@ -73,6 +164,7 @@ export function openPostgres(databaseUrl: string): Db {
         client.release(broken);
       }
     },
+    listen: (channel, onNotify) => listenPostgres(databaseUrl, channel, onNotify),
     close: () => pool.end(),
   };
 }
@@ -90,6 +182,7 @@ export async function openPglite(dataDir: string): Promise<Db> {
       await tx.exec(sql);
     },
     transaction: (fn) => fn(onTransaction(tx)),
+    listen: notInTransaction,
     close: async () => {},
   });
   // PGlite is one connection: its own mutex queues every query behind an open transaction.
@@ -108,6 +201,15 @@ export async function openPglite(dataDir: string): Promise<Db> {
         }
         return fn(onTransaction(tx));
       }),
+    // One connection: its own notifications (a NOTIFY committed by this very process) come
+    // back on it, which is all an embedded, single-process API needs.
+    listen: async (channel, onNotify) => {
+      channelIdentifier(channel);
+      const unlisten = await pglite.listen(channel, (payload) => onNotify(payload));
+      return async () => {
+        if (!pglite.closed) await unlisten().catch(() => {});
+      };
+    },
     close: () => pglite.close(),
   };
 }

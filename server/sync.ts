@@ -18,6 +18,21 @@
 //      shows up later.
 // The price is one global writer at a time, fine for a complaint desk's write rate; reads
 // and duplicate pushes never take the lock.
+//
+// Scope changes (why a reassigned case leaves the old owner's cache)
+// -------------------------------------------------------------------
+// A case that changes hands is still a row with a new version, but the previous owner's
+// scoped query no longer returns it, so their cache would keep it forever. Each change of
+// owner, team or branch writes a case_scope_changes row (old and new keys) under the same
+// version, in the same transaction (cases.ts, storeTransition). A pull after a cursor then
+// also reads, from the same snapshot and version window:
+//   - exits: changes whose old keys were in the user's scope, for cases the user can no
+//     longer see now → `removedCaseIds`;
+//   - entries: changes whose new keys are in the user's scope and old keys were not, for
+//     cases the user sees now → all the case's notes up to the window, since the cursor has
+//     passed the older ones (the case row itself carries the new version anyway).
+// Deciding by the user's *current* view makes a case that left and came back between two
+// pulls an update, not a removal. Pokes: every applied mutation runs NOTIFY (pokes.ts).
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -43,9 +58,11 @@ import {
   type CaseRow,
   type MutationOutcome,
   type NoteRow,
+  type ScopeColumns,
   type WriteContext,
 } from './cases';
 import type { Db } from './db';
+import { notifyCaseChanges } from './pokes';
 
 /** 409: the push stopped at a seq it cannot take (a gap, or a seq or id used before). */
 export const SeqConflictError = ApiError.extend({ expectedSeq: z.number().int().positive() });
@@ -163,6 +180,8 @@ async function processMutation(
         message: error instanceof Error ? error.message : 'The database refused the data.',
       };
     }
+    // Delivered at commit, to every API process: their workstations pull.
+    if (outcome.status === 'applied') await notifyCaseChanges(tx);
     const result: MutationResult = {
       seq: mutation.seq,
       mutationId: mutation.id,
@@ -226,7 +245,15 @@ export async function pullChanges(
       const currentVersion = BigInt(current.rows[0]!.v);
       // A cursor from the future means the database was replaced: start over.
       const cursor = BigInt(query.cursor) > currentVersion ? '0' : query.cursor;
+      // From scratch, the client holds nothing to remove and every note comes anyway.
+      const incremental = cursor !== '0';
       const scope = caseScope(user, 3);
+      // Null-safe: a case without an owner is outside every agent's scope, not "unknown".
+      const inScopeNow = `coalesce(${scope.sql}, false)`;
+      const wasInScope = `coalesce(${caseScope(user, 3, OLD_KEYS).sql}, false)`;
+      const isInScope = `coalesce(${caseScope(user, 3, NEW_KEYS).sql}, false)`;
+      const exits = `${wasInScope} and not ${inScopeNow}`;
+      const entries = `${isInScope} and not ${wasInScope} and ${inScopeNow}`;
 
       // Versions of the next `limit` changed rows, cases and notes together, plus one to
       // know whether more remain. Ties (one transaction writing many rows) stay together.
@@ -236,6 +263,13 @@ export async function pullChanges(
            union all
            select n.version from case_notes n join cases c on c.id = n.case_id
             where n.version > $1 and ${scope.sql}
+           ${
+             incremental
+               ? `union all
+           select s.version from case_scope_changes s join cases c on c.id = s.case_id
+            where s.version > $1 and ((${exits}) or (${entries}))`
+               : ''
+           }
          ) changed
          order by version limit $2`,
         [cursor, query.limit + 1, ...scope.params],
@@ -247,11 +281,24 @@ export async function pullChanges(
         `${CASE_SELECT} where c.version > $1 and c.version <= $2 and ${scope.sql} order by c.version`,
         [cursor, upper, ...scope.params],
       );
+      const entered = incremental
+        ? `or n.case_id in (select s.case_id from case_scope_changes s join cases c on c.id = s.case_id
+                             where s.version > $1 and s.version <= $2 and ${entries})`
+        : '';
       const notes = await tx.query<NoteRow>(
-        `${NOTE_SELECT} where n.version > $1 and n.version <= $2 and ${scope.sql}
+        `${NOTE_SELECT} where ((n.version > $1 and n.version <= $2) ${entered})
+            and n.version <= $2 and ${scope.sql}
          order by n.version, n.id`,
         [cursor, upper, ...scope.params],
       );
+      const removed = incremental
+        ? await tx.query<{ case_id: string }>(
+            `select distinct s.case_id from case_scope_changes s join cases c on c.id = s.case_id
+              where s.version > $1 and s.version <= $2 and ${exits}
+              order by s.case_id`,
+            [cursor, upper, ...scope.params],
+          )
+        : { rows: [] };
       const client = await tx.query<{ last_seq: string | number }>(
         'select last_seq from sync_clients where client_id = $1',
         [query.clientId],
@@ -261,12 +308,24 @@ export async function pullChanges(
         lastSeq: Number(client.rows[0]?.last_seq ?? 0),
         cases: cases.rows.map(caseRecord),
         notes: notes.rows.map(serverNote),
+        removedCaseIds: removed.rows.map((row) => row.case_id),
         hasMore,
       };
     },
     { isolation: 'repeatable read' },
   );
 }
+
+const OLD_KEYS: ScopeColumns = {
+  owner: 's.old_owner_id',
+  team: 's.old_team_id',
+  branch: 's.old_branch_id',
+};
+const NEW_KEYS: ScopeColumns = {
+  owner: 's.new_owner_id',
+  team: 's.new_team_id',
+  branch: 's.new_branch_id',
+};
 
 /**
  * The shared CaseRecord validates phones with a one-way transform, which zod cannot

@@ -74,6 +74,12 @@ export const PullResponse = z.object({
   lastSeq: z.number().int().nonnegative(),
   cases: z.array(CaseRecord),
   notes: z.array(ServerNote),
+  /**
+   * Cases that left the user's scope after the cursor (reassigned to someone else, moved to
+   * another team): the client drops them and their notes, and keeps its pending work on them.
+   * Added within protocol 1: an older server sends none, an older client ignores it.
+   */
+  removedCaseIds: z.array(z.uuid()).default([]),
   hasMore: z.boolean(),
 });
 export type PullResponse = z.infer<typeof PullResponse>;
@@ -106,3 +112,13 @@ export const ApiError = z.object({
   fields: z.array(z.object({ path: z.string(), code: z.string() })).optional(),
 });
 export type ApiError = z.infer<typeof ApiError>;
+
+/**
+ * `GET /sync/events`: a Server-Sent Events stream of data-free pokes. `poke` means "cases
+ * changed on the server: pull"; comment lines are heartbeats. It carries no case data, so
+ * every pull stays scoped by the server's rules.
+ */
+export const SYNC_EVENTS_PATH = '/sync/events';
+export const POKE_EVENT = 'poke';
+/** The server's heartbeat period; a client may call a stream silent for much longer dead. */
+export const SYNC_EVENTS_HEARTBEAT_MS = 25_000;

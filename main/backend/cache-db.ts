@@ -3,11 +3,12 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { migration001 } from './migrations/001_cache';
+import { migration002 } from './migrations/002_departed_cases';
 
 export type CacheDb = Database.Database;
 
 /** Numbered migrations; each runs once, in its own transaction, recorded in user_version. */
-const MIGRATIONS: readonly string[] = [migration001];
+const MIGRATIONS: readonly string[] = [migration001, migration002];
 
 export function openCacheDb(file: string): CacheDb {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });

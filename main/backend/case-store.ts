@@ -37,6 +37,10 @@ export interface Rejection {
   args: unknown;
 }
 
+/** Refusals that mean "not yours (any more)": after a scope exit, they read CASE_LEFT_SCOPE. */
+const OUT_OF_SCOPE_CODES = ['FORBIDDEN', 'NOT_OWNER_OR_LEAD', 'OWNER_ONLY'];
+export const CASE_LEFT_SCOPE = 'CASE_LEFT_SCOPE';
+
 export class CaseStore {
   constructor(private readonly db: CacheDb) {}
 
@@ -282,14 +286,22 @@ export class CaseStore {
         const mark = this.db.prepare(
           "UPDATE outbox SET state = ?, reject_code = ?, reject_message = ? WHERE seq = ? AND id = ? AND state = 'pending' RETURNING case_id",
         );
+        const departed = this.db.prepare('SELECT 1 FROM departed_cases WHERE case_id = ?');
         for (const result of results) {
-          const row = mark.get(
-            result.status,
-            result.code,
-            result.message,
-            result.seq,
-            result.mutationId,
-          ) as { case_id: string } | undefined;
+          let code = result.code;
+          let message = result.message;
+          if (result.status === 'rejected') {
+            // Work on a case that has left this user's scope: say so, keep the server's words.
+            const row = this.db
+              .prepare('SELECT case_id FROM outbox WHERE seq = ? AND id = ?')
+              .get(result.seq, result.mutationId) as { case_id: string } | undefined;
+            if (row && departed.get(row.case_id)) {
+              message = leftScopeMessage(code, message);
+              code = CASE_LEFT_SCOPE;
+            }
+          }
+          const row = mark.get(result.status, code, message, result.seq, result.mutationId) as
+            { case_id: string } | undefined;
           if (row && result.status === 'rejected') touched.add(row.case_id);
         }
         for (const caseId of touched) this.rebase(caseId);
@@ -303,6 +315,13 @@ export class CaseStore {
     return this.db
       .transaction(() => {
         const touched = new Set<string>();
+        // Cases that left the user's scope: gone from the cache with their notes; the
+        // outbox keeps every row queued on them (see recordPushResults).
+        for (const caseId of page.removedCaseIds) {
+          this.removeDepartedCase(caseId);
+          touched.add(caseId);
+        }
+        const returned = this.db.prepare('DELETE FROM departed_cases WHERE case_id = ?');
         const upsertCase = this.db.prepare(
           `INSERT INTO cases (id, number, owner_id, updated_at, server_json, view_json, pending)
            VALUES (@id, @number, @ownerId, @updatedAt, @json, @json, 0)
@@ -317,6 +336,7 @@ export class CaseStore {
             updatedAt: record.updatedAt,
             json: JSON.stringify(record),
           });
+          returned.run(record.id); // back in scope (reassigned back)
           touched.add(record.id);
         }
         const upsertNote = this.db.prepare(
@@ -339,12 +359,63 @@ export class CaseStore {
       .immediate();
   }
 
+  /** Every case in the cache, whoever owns it (a lead's cache holds the team's). */
+  listCaseIds(): string[] {
+    const rows = this.db.prepare('SELECT id FROM cases ORDER BY id').all() as { id: string }[];
+    return rows.map((row) => row.id);
+  }
+
+  /** Cases removed by the server because they left this user's scope. */
+  departedCaseIds(): string[] {
+    const rows = this.db.prepare('SELECT case_id FROM departed_cases ORDER BY case_id').all() as {
+      case_id: string;
+    }[];
+    return rows.map((row) => row.case_id);
+  }
+
+  private removeDepartedCase(caseId: string): void {
+    const row = this.db.prepare('SELECT number FROM cases WHERE id = ?').get(caseId) as
+      { number: string } | undefined;
+    this.db.prepare('DELETE FROM notes WHERE case_id = ?').run(caseId);
+    this.db.prepare('DELETE FROM cases WHERE id = ?').run(caseId);
+    this.db
+      .prepare(
+        `INSERT INTO departed_cases (case_id, number, left_at) VALUES (?, ?, ?)
+         ON CONFLICT(case_id) DO UPDATE SET number = coalesce(excluded.number, number),
+           left_at = excluded.left_at`,
+      )
+      .run(caseId, row?.number ?? null, new Date().toISOString());
+    // Refusals already received for this case were the scope change showing through.
+    const refused = this.db
+      .prepare(
+        `SELECT seq, reject_code, reject_message FROM outbox
+          WHERE case_id = ? AND state = 'rejected' AND reject_code IN (${OUT_OF_SCOPE_CODES.map(() => '?').join(', ')})`,
+      )
+      .all(caseId, ...OUT_OF_SCOPE_CODES) as {
+      seq: number;
+      reject_code: string;
+      reject_message: string | null;
+    }[];
+    const relabel = this.db.prepare(
+      'UPDATE outbox SET reject_code = ?, reject_message = ? WHERE seq = ?',
+    );
+    for (const entry of refused) {
+      relabel.run(
+        CASE_LEFT_SCOPE,
+        leftScopeMessage(entry.reject_code, entry.reject_message),
+        entry.seq,
+      );
+    }
+  }
+
   /** Drops everything cached for a previous user (the caller checks nothing of theirs still waits). */
   resetForUser(userId: string): void {
     this.db
       .transaction(() => {
         if (this.getMeta('userId') === userId) return;
-        this.db.exec('DELETE FROM cases; DELETE FROM notes; DELETE FROM outbox;');
+        this.db.exec(
+          'DELETE FROM cases; DELETE FROM notes; DELETE FROM outbox; DELETE FROM departed_cases;',
+        );
         this.setMeta('cursor', null);
         this.setMeta('userId', userId);
       })
@@ -385,6 +456,13 @@ export class CaseStore {
       return;
     }
     this.writeView(view, outbox.length > 0);
+    // A note the server refused is not a note of the case: its text stays in the outbox, as
+    // a rejection the agent can redo or discard, and leaves the case's note list.
+    this.db
+      .prepare(
+        "DELETE FROM notes WHERE case_id = ? AND pending = 1 AND id IN (SELECT json_extract(args_json, '$.noteId') FROM outbox WHERE case_id = ? AND name = 'case.addNote@1' AND state = 'rejected')",
+      )
+      .run(caseId, caseId);
     this.db
       .prepare(
         "UPDATE notes SET pending = 0 WHERE case_id = ? AND pending = 1 AND id NOT IN (SELECT json_extract(args_json, '$.noteId') FROM outbox WHERE case_id = ? AND name = 'case.addNote@1')",
@@ -466,6 +544,10 @@ function applyTransition(
       updatedAt: at,
     },
   };
+}
+
+function leftScopeMessage(code: string | null, message: string | null): string {
+  return `The case has left your scope (reassigned or moved); the server said ${code ?? 'REJECTED'}${message ? `: ${message}` : ''}`;
 }
 
 function toLocalNote(note: ServerNote): Note {

@@ -4,6 +4,7 @@ import {
   PullResponse,
   PushResponse,
   SignInResponse,
+  SYNC_EVENTS_PATH,
   type PushRequest,
 } from '../../shared/sync-protocol';
 import type { z } from 'zod';
@@ -35,22 +36,45 @@ export class CentralApiClient {
     return this.request('POST', '/auth/sign-in', SignInResponse, { body });
   }
 
-  push(token: string, body: PushRequest) {
-    return this.request('POST', '/sync/push', PushResponse, { body, token });
+  push(token: string, body: PushRequest, signal?: AbortSignal) {
+    return this.request('POST', '/sync/push', PushResponse, { body, token, signal });
   }
 
-  pull(token: string, query: { clientId: string; cursor: string; limit: number }) {
+  pull(
+    token: string,
+    query: { clientId: string; cursor: string; limit: number },
+    signal?: AbortSignal,
+  ) {
     const params = new URLSearchParams({ ...query, limit: String(query.limit) });
-    return this.request('GET', `/sync/pull?${params.toString()}`, PullResponse, { token });
+    return this.request('GET', `/sync/pull?${params.toString()}`, PullResponse, {
+      token,
+      signal,
+    });
+  }
+
+  /**
+   * Opens the poke stream (Server-Sent Events). Answers the response as is, body unread:
+   * the caller reads the stream, and aborts `signal` to end it. No timeout of its own.
+   */
+  async openEvents(token: string, signal: AbortSignal): Promise<Response> {
+    try {
+      return await fetch(new URL(SYNC_EVENTS_PATH, this.baseUrl), {
+        headers: { accept: 'text/event-stream', authorization: `Bearer ${token}` },
+        signal,
+      });
+    } catch (error) {
+      throw new ApiUnreachableError(`Central API unreachable: ${(error as Error).message}`);
+    }
   }
 
   private async request<T extends z.ZodType>(
     method: 'GET' | 'POST',
     path: string,
     schema: T,
-    options: { body?: unknown; token?: string },
+    options: { body?: unknown; token?: string; signal?: AbortSignal },
   ): Promise<z.infer<T>> {
     let response: Response;
+    const timeout = AbortSignal.timeout(this.timeoutMs);
     try {
       response = await fetch(new URL(path, this.baseUrl), {
         method,
@@ -59,12 +83,18 @@ export class CentralApiClient {
           ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
         },
         body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: options.signal ? AbortSignal.any([timeout, options.signal]) : timeout,
       });
     } catch (error) {
       throw new ApiUnreachableError(`Central API unreachable: ${(error as Error).message}`);
     }
-    const text = await response.text();
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      // The connection dropped mid-answer: the request may or may not have been applied.
+      throw new ApiUnreachableError(`Central API answer lost: ${(error as Error).message}`);
+    }
     let json: unknown;
     try {
       json = text ? JSON.parse(text) : null;

@@ -1,10 +1,30 @@
-// Moves the outbox to the central API and the API's changes into the cache: push, then pull,
-// one run at a time; when the API is unreachable, back off (exponential, with jitter) and try
-// again, keeping every pending mutation.
+// Moves the outbox to the central API and the API's changes into the cache, driven by the
+// shared sync machine (shared/sync/sync-machine.ts). The machine decides what happens next
+// — push, pull, wait, back off, ask for a sign-in — as a pure function of events; this
+// engine does the rest: the network calls, the cache writes, the timers (poll while idle,
+// retry at the machine's `nextRetryAt` while offline) and the poke stream (GET
+// /sync/events), and turns each outcome into the machine's next event.
+//
+// One network operation at a time: operations are chained, and each carries the number
+// (`op`) the machine gave it; an answer for an operation the machine has moved past (a
+// sign-out came in between) is dropped before it touches the cache.
+import { initialTransition, transition } from 'xstate';
 import type { SyncStatus } from '../../shared/contract';
 import { PROTOCOL_VERSION } from '../../shared/sync-protocol';
+import {
+  isResting,
+  isSignedIn,
+  isWorking,
+  reportedSyncError,
+  reportedSyncState,
+  syncMachine,
+  syncState,
+  type SyncEvent,
+  type SyncSnapshot,
+} from '../../shared/sync/sync-machine';
 import type { CaseStore } from './case-store';
 import { ApiRefusedError, ApiUnreachableError, type CentralApiClient } from './central-api-client';
+import { PokeStream } from './poke-stream';
 
 export interface SyncCredentials {
   /** The current API token, or null when the engine must ask for one. */
@@ -14,26 +34,35 @@ export interface SyncCredentials {
 }
 
 export interface SyncEngineOptions {
-  /** How often an idle, online workstation pulls (pokes come with the sync issue). */
+  /** How often an idle, online workstation pulls when no poke stream is open. */
   pollIntervalMs?: number;
+  /** How often it pulls while the poke stream is open (a backstop; never below pollIntervalMs). */
+  pokedPollIntervalMs?: number;
   baseBackoffMs?: number;
   maxBackoffMs?: number;
   pushBatchSize?: number;
   pullPageSize?: number;
+  /** Subscribe to the API's poke stream (default true). */
+  pokes?: boolean;
+  /** A poke stream silent this long is considered dead and reopened (default 62.5 s). */
+  streamIdleTimeoutMs?: number;
+  /** Reconnect backoff of the poke stream (default: baseBackoffMs, maxBackoffMs). */
+  streamBaseBackoffMs?: number;
+  streamMaxBackoffMs?: number;
   random?: () => number;
   now?: () => Date;
 }
 
+/** An operation's answer arrived after the machine moved on: drop it. */
+class StaleOperation extends Error {}
+
 export class SyncEngine {
-  private state: SyncStatus['state'] = 'signed_out';
-  private lastSyncedAt: string | null = null;
-  private lastError: string | null = null;
-  private nextRetryAt: string | null = null;
-  private failures = 0;
+  private snapshot: SyncSnapshot;
   private timer: ReturnType<typeof setTimeout> | null = null;
-  private running: Promise<void> | null = null;
-  private runAgain = false;
-  private active = false;
+  private work: Promise<void> = Promise.resolve();
+  private waiters: (() => void)[] = [];
+  private session = new AbortController();
+  private readonly stream: PokeStream | null;
   private readonly options: Required<SyncEngineOptions>;
 
   constructor(
@@ -44,57 +73,104 @@ export class SyncEngine {
     private readonly onCasesChanged: (caseIds: string[]) => void,
     options: SyncEngineOptions = {},
   ) {
+    const baseBackoffMs = options.baseBackoffMs ?? 1_000;
+    const maxBackoffMs = options.maxBackoffMs ?? 30_000;
     this.options = {
       pollIntervalMs: 5_000,
-      baseBackoffMs: 1_000,
-      maxBackoffMs: 30_000,
+      pokedPollIntervalMs: 30_000,
+      baseBackoffMs,
+      maxBackoffMs,
       pushBatchSize: 100,
       pullPageSize: 500,
+      pokes: true,
+      streamIdleTimeoutMs: 62_500,
+      streamBaseBackoffMs: baseBackoffMs,
+      streamMaxBackoffMs: maxBackoffMs,
       random: Math.random,
       now: () => new Date(),
       ...options,
     };
+    const backoff = {
+      baseDelayMs: this.options.baseBackoffMs,
+      maxDelayMs: this.options.maxBackoffMs,
+    };
+    [this.snapshot] = initialTransition(syncMachine, { policy: backoff });
+    this.stream = this.options.pokes
+      ? new PokeStream({
+          api,
+          token: () => credentials.token(),
+          allowed: () => this.streamAllowed(this.snapshot),
+          onOpen: () => this.send({ type: 'NETWORK_BACK' }),
+          onPoke: () => this.send({ type: 'POKED' }),
+          // A stream that was open and dropped: find out at once whether the API is gone.
+          onLost: (wasOpen) => {
+            if (wasOpen) this.send({ type: 'SYNC_REQUESTED' });
+          },
+          // The sync path renews the token, or reports the session expired.
+          onUnauthorized: () => this.send({ type: 'SYNC_REQUESTED' }),
+          backoff: {
+            baseDelayMs: this.options.streamBaseBackoffMs,
+            maxDelayMs: this.options.streamMaxBackoffMs,
+          },
+          random: this.options.random,
+          idleTimeoutMs: this.options.streamIdleTimeoutMs,
+        })
+      : null;
+  }
+
+  private streamAllowed(snapshot: SyncSnapshot): boolean {
+    return isSignedIn(snapshot) && syncState(snapshot) !== 'token_expired';
+  }
+
+  /** The machine's current state, for tests and diagnostics. */
+  get machineState(): string {
+    return syncState(this.snapshot);
   }
 
   status(): SyncStatus {
+    const { context } = this.snapshot;
     return {
-      state: this.state,
+      state: reportedSyncState(this.snapshot),
       pending: this.store.waitingCount(),
       rejected: this.store.rejections().length,
-      lastSyncedAt: this.lastSyncedAt ?? this.store.getMeta('lastSyncedAt'),
-      lastError: this.lastError,
-      nextRetryAt: this.nextRetryAt,
+      lastSyncedAt:
+        context.lastSyncedAt !== null
+          ? new Date(context.lastSyncedAt).toISOString()
+          : this.store.getMeta('lastSyncedAt'),
+      lastError: reportedSyncError(this.snapshot),
+      nextRetryAt:
+        syncState(this.snapshot) === 'offline' && context.nextRetryAt !== null
+          ? new Date(context.nextRetryAt).toISOString()
+          : null,
     };
   }
 
   /** Starts syncing for a signed-in user (offline sign-in starts it too: it will catch up). */
   start(initialState: 'online' | 'offline' = 'online'): void {
-    this.active = true;
-    this.state = initialState;
-    this.emitStatus();
-    this.request();
+    if (this.session.signal.aborted) this.session = new AbortController();
+    // After a refused token, a sign-in is a re-authentication: same outbox, same cache.
+    this.send(
+      syncState(this.snapshot) === 'token_expired'
+        ? { type: 'REAUTHENTICATED' }
+        : { type: 'SIGNED_IN', online: initialState === 'online' },
+    );
+    this.stream?.start();
+    this.stream?.nudge();
   }
 
   stop(): void {
-    this.active = false;
+    this.send({ type: 'SIGNED_OUT' });
+    this.session.abort();
+    void this.stream?.stop();
     this.clearTimer();
-    this.state = 'signed_out';
-    this.nextRetryAt = null;
     this.emitStatus();
   }
 
   /** Asks for a sync as soon as possible (after a local action, or the agent's button). */
   request(): Promise<void> {
-    if (!this.active) return Promise.resolve();
-    if (this.running) {
-      this.runAgain = true;
-      return this.running;
-    }
-    this.clearTimer();
-    this.running = this.runLoop().finally(() => {
-      this.running = null;
-    });
-    return this.running;
+    if (!isSignedIn(this.snapshot)) return Promise.resolve();
+    this.send({ type: 'SYNC_REQUESTED' });
+    return this.whenResting();
   }
 
   /** Announces the waiting count after a local action, before the sync run starts. */
@@ -102,43 +178,105 @@ export class SyncEngine {
     this.onStatus(this.status());
   }
 
-  private async runLoop(): Promise<void> {
-    do {
-      this.runAgain = false;
-      await this.runOnce();
-    } while (this.runAgain && this.active && this.failures === 0);
+  // --- the machine ----------------------------------------------------------------------
+
+  private send(event: SyncEvent): void {
+    const before = this.snapshot;
+    const [after] = transition(syncMachine, before, event);
+    if (after.value === before.value && after.context === before.context) return;
+    this.snapshot = after;
+    this.react(before, after);
   }
 
-  private async runOnce(): Promise<void> {
-    if (this.state !== 'offline') this.state = 'syncing';
+  private react(before: SyncSnapshot, after: SyncSnapshot): void {
+    const state = syncState(after);
+    if (isWorking(after) && after.context.op !== before.context.op) {
+      this.enqueue(after.context.op, state === 'pushing' ? 'push' : 'pull');
+    }
+    if (state !== syncState(before) || after.context.nextRetryAt !== before.context.nextRetryAt) {
+      this.arm(after);
+    }
+    if (after.context.lastSyncedAt !== before.context.lastSyncedAt && after.context.lastSyncedAt) {
+      this.store.setMeta('lastSyncedAt', new Date(after.context.lastSyncedAt).toISOString());
+    }
+    // The stream waits while nobody is signed in or the token is refused; wake it after.
+    if (this.streamAllowed(after) !== this.streamAllowed(before)) this.stream?.nudge();
     this.emitStatus();
+    if (isResting(after)) {
+      const waiters = this.waiters;
+      this.waiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+
+  private whenResting(): Promise<void> {
+    if (isResting(this.snapshot)) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** The machine's timers, as real ones: poll while idle, retry while offline. */
+  private arm(snapshot: SyncSnapshot): void {
+    this.clearTimer();
+    const state = syncState(snapshot);
+    let delay: number;
+    if (state === 'idle') {
+      delay = this.stream?.isOpen
+        ? Math.max(this.options.pollIntervalMs, this.options.pokedPollIntervalMs)
+        : this.options.pollIntervalMs;
+    } else if (state === 'offline' && snapshot.context.nextRetryAt !== null) {
+      delay = Math.max(0, snapshot.context.nextRetryAt - this.options.now().getTime());
+    } else {
+      return;
+    }
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.send({ type: 'SYNC_REQUESTED' });
+    }, delay);
+    this.timer.unref?.();
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  // --- the work ---------------------------------------------------------------------------
+
+  private enqueue(op: number, kind: 'push' | 'pull'): void {
+    this.work = this.work.then(() => this.run(op, kind));
+  }
+
+  private async run(op: number, kind: 'push' | 'pull'): Promise<void> {
+    if (this.snapshot.context.op !== op) return;
+    const signal = this.session.signal;
+    const check = () => {
+      if (this.snapshot.context.op !== op || signal.aborted) throw new StaleOperation();
+    };
+    let event: SyncEvent;
     try {
-      await this.withToken((token) => this.push(token));
-      await this.withToken((token) => this.pull(token));
-      this.failures = 0;
-      this.lastError = null;
-      this.nextRetryAt = null;
-      this.lastSyncedAt = this.options.now().toISOString();
-      this.store.setMeta('lastSyncedAt', this.lastSyncedAt);
-      this.state = 'online';
-      this.schedule(this.options.pollIntervalMs);
+      if (kind === 'push') await this.withToken((token) => this.push(token, signal, check));
+      else await this.withToken((token) => this.pull(token, signal, check));
+      const at = this.options.now().getTime();
+      event = kind === 'push' ? { type: 'PUSH_DONE', op, at } : { type: 'PULL_DONE', op, at };
     } catch (error) {
-      if (!this.active) return;
-      this.failures += 1;
-      this.lastError =
-        error instanceof ApiRefusedError || error instanceof ApiUnreachableError
-          ? error.code
-          : 'SYNC_FAILED';
-      if (error instanceof ApiRefusedError && error.code === 'UNAUTHENTICATED') {
+      if (error instanceof StaleOperation) return;
+      if (error instanceof ApiRefusedError && error.status === 401) {
         // Only the agent can help now: keep the outbox and wait for a new sign-in.
-        this.state = 'signed_out';
-        this.nextRetryAt = null;
+        event = { type: 'UNAUTHORIZED', op };
       } else {
-        this.state = 'offline';
-        this.schedule(this.backoffDelay());
+        event = {
+          type: 'NETWORK_FAILED',
+          op,
+          at: this.options.now().getTime(),
+          random: this.options.random(),
+          error:
+            error instanceof ApiRefusedError || error instanceof ApiUnreachableError
+              ? error.code
+              : 'SYNC_FAILED',
+        };
       }
     }
-    this.emitStatus();
+    this.send(event);
   }
 
   private async withToken<T>(work: (token: string) => Promise<T>): Promise<T> {
@@ -155,16 +293,18 @@ export class SyncEngine {
     }
   }
 
-  private async push(token: string): Promise<void> {
+  private async push(token: string, signal: AbortSignal, check: () => void): Promise<void> {
     const clientId = this.store.clientId();
     for (;;) {
+      check();
       const mutations = this.store.pendingMutations(this.options.pushBatchSize);
       if (mutations.length === 0) return;
-      const response = await this.api.push(token, {
-        protocolVersion: PROTOCOL_VERSION,
-        clientId,
-        mutations,
-      });
+      const response = await this.api.push(
+        token,
+        { protocolVersion: PROTOCOL_VERSION, clientId, mutations },
+        signal,
+      );
+      check();
       const rejectedCases = this.store.recordPushResults(response.results);
       if (rejectedCases.length > 0) this.onCasesChanged(rejectedCases);
       this.emitStatus();
@@ -173,43 +313,20 @@ export class SyncEngine {
     }
   }
 
-  private async pull(token: string): Promise<void> {
+  private async pull(token: string, signal: AbortSignal, check: () => void): Promise<void> {
     const clientId = this.store.clientId();
     for (;;) {
+      check();
       const cursor = this.store.getMeta('cursor') ?? '0';
-      const page = await this.api.pull(token, {
-        clientId,
-        cursor,
-        limit: this.options.pullPageSize,
-      });
+      const page = await this.api.pull(
+        token,
+        { clientId, cursor, limit: this.options.pullPageSize },
+        signal,
+      );
+      check();
       const changed = this.store.applyPull(page);
       if (changed.length > 0) this.onCasesChanged(changed);
       if (!page.hasMore) return;
     }
-  }
-
-  private backoffDelay(): number {
-    const exponential = Math.min(
-      this.options.maxBackoffMs,
-      this.options.baseBackoffMs * 2 ** Math.min(this.failures - 1, 16),
-    );
-    // Full jitter on the upper half, so that many workstations don't return in lockstep.
-    return Math.round(exponential / 2 + (this.options.random() * exponential) / 2);
-  }
-
-  private schedule(delayMs: number): void {
-    this.clearTimer();
-    if (!this.active) return;
-    this.nextRetryAt =
-      this.state === 'offline'
-        ? new Date(this.options.now().getTime() + delayMs).toISOString()
-        : null;
-    this.timer = setTimeout(() => void this.request(), delayMs);
-    this.timer.unref?.();
-  }
-
-  private clearTimer(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
   }
 }

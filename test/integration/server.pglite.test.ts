@@ -27,7 +27,7 @@ describe('embedded PGlite', () => {
     const clientId = randomUUID();
     let db: Db = await openPglite(dataDir);
     try {
-      expect(await runMigrations(db)).toEqual(['001_init.sql']);
+      expect(await runMigrations(db)).toEqual(['001_init.sql', '002_case_scope_changes.sql']);
       expect(await runMigrations(db)).toEqual([]);
       expect(await seedDemo(db, { cases: 4 })).toMatchObject({ seeded: true, cases: 4 });
       expect(await seedDemo(db, { cases: 4 })).toMatchObject({ seeded: false });

@@ -259,7 +259,15 @@ describe('service', () => {
     const doc = response.json();
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ['/auth/sign-in', '/auth/sign-out', '/health', '/me', '/sync/pull', '/sync/push'].sort(),
+      [
+        '/auth/sign-in',
+        '/auth/sign-out',
+        '/health',
+        '/me',
+        '/sync/events',
+        '/sync/pull',
+        '/sync/push',
+      ].sort(),
     );
     expect(Object.keys(doc.paths['/sync/push'])).toEqual(['post']);
     expect(
@@ -661,6 +669,7 @@ describe('pull', () => {
       lastSeq: 2,
       cases: [],
       notes: [],
+      removedCaseIds: [],
       hasMore: false,
     });
   });
