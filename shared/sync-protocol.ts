@@ -39,6 +39,11 @@ export const PushRequest = z.object({
   protocolVersion: z.literal(PROTOCOL_VERSION),
   clientId: z.uuid(),
   mutations: z.array(Mutation).min(1).max(500),
+  /**
+   * The workstation's clock when it sent this push. The server compares it with its own to
+   * learn the workstation's skew, and corrects `recordedAt` by it before any clock uses it.
+   */
+  clientNow: z.iso.datetime().optional(),
 });
 export type PushRequest = z.infer<typeof PushRequest>;
 

@@ -301,7 +301,12 @@ export class SyncEngine {
       if (mutations.length === 0) return;
       const response = await this.api.push(
         token,
-        { protocolVersion: PROTOCOL_VERSION, clientId, mutations },
+        {
+          protocolVersion: PROTOCOL_VERSION,
+          clientId,
+          mutations,
+          clientNow: this.options.now().toISOString(),
+        },
         signal,
       );
       check();
