@@ -23,6 +23,26 @@ export interface WriteContext {
   version: string;
   /** Server time of the transaction, the only clock that orders anything. */
   now: string;
+  /**
+   * The pushing workstation's clock error, server − workstation, learned from the push's
+   * `clientNow` (0 when the client did not say). Added to a mutation's `recordedAt` before
+   * any clock uses it; `recordedAt` itself is stored raw, for audit.
+   */
+  skewMs?: number;
+}
+
+/**
+ * A workstation's time of action on the server's clock: `recordedAt` corrected by the
+ * push's skew, never later than the server's now (a clock still fast cannot push a
+ * deadline into the future).
+ */
+export function correctedTime(
+  ctx: Pick<WriteContext, 'now' | 'skewMs'>,
+  recordedAt: string,
+): string {
+  const corrected = Date.parse(recordedAt) + (ctx.skewMs ?? 0);
+  const now = Date.parse(ctx.now);
+  return new Date(Math.min(corrected, now)).toISOString();
 }
 
 export type MutationOutcome =
@@ -258,6 +278,8 @@ export async function insertNote(
   tx: Db,
   stamp: ChangeStamp,
   note: { id: string; caseId: string; text: string; recordedAt: string },
+  /** Why an author who is no longer the owner may still write it (notes always merge). */
+  writtenAs?: 'previousOwner',
 ): Promise<void> {
   await tx.query(
     `insert into case_notes (id, case_id, author_id, text, created_at, recorded_at, version)
@@ -268,6 +290,7 @@ export async function insertNote(
     noteId: note.id,
     text: note.text,
     recordedAt: note.recordedAt,
+    ...(writtenAs ? { writtenAs } : {}),
   });
 }
 
@@ -404,9 +427,9 @@ export async function createCase(
     return rejected('CASE_NUMBER_TAKEN', `Case number ${args.number} is already taken.`);
   }
   // Owner, team and branch come from the signed-in user, never from the client; the time
-  // of receipt is the workstation's (the call happened then, maybe offline), never later
-  // than now, so a fast client clock cannot push deadlines into the future.
-  const receivedAt = recordedAt < ctx.now ? recordedAt : ctx.now;
+  // of receipt is the workstation's (the call happened then, maybe offline) corrected by
+  // its skew, never later than now, so a wrong client clock cannot move deadlines.
+  const receivedAt = correctedTime(ctx, recordedAt);
   await insertCase(tx, stampOf(ctx), {
     id: args.caseId,
     number: args.number,
@@ -434,17 +457,29 @@ export async function addNote(
   const { user } = ctx;
   const isOwner = target.owner_id === user.id;
   const isTeamLead = user.role === 'lead' && user.teamId !== null && target.team_id === user.teamId;
+  // Notes always merge: a note written offline by the owner of the time stays, even if the
+  // case changed hands before it arrived. The user owned the case when they wrote it if a
+  // change of hands took it from them at that time or later (server clock, skew corrected).
+  let previousOwner = false;
   if (!isOwner && !isTeamLead) {
+    const former = await tx.query(
+      `select 1 from case_scope_changes
+        where case_id = $1 and old_owner_id = $2 and at >= $3 limit 1`,
+      [args.caseId, user.id, correctedTime(ctx, recordedAt)],
+    );
+    previousOwner = former.rows.length > 0;
+  }
+  if (!isOwner && !isTeamLead && !previousOwner) {
     return rejected('FORBIDDEN', 'Only the owner or a lead of the case’s team may add notes.');
   }
   const known = await tx.query('select 1 from case_notes where id = $1', [args.noteId]);
   if (known.rows.length > 0) return rejected('NOTE_EXISTS', `Note ${args.noteId} already exists.`);
-  await insertNote(tx, stampOf(ctx), {
-    id: args.noteId,
-    caseId: args.caseId,
-    text: args.text,
-    recordedAt,
-  });
+  await insertNote(
+    tx,
+    stampOf(ctx),
+    { id: args.noteId, caseId: args.caseId, text: args.text, recordedAt },
+    previousOwner ? 'previousOwner' : undefined,
+  );
   return applied;
 }
 

@@ -122,6 +122,7 @@ async function processMutation(
   user: SignedInUser,
   clientId: string,
   mutation: Mutation,
+  skewMs: number,
 ): Promise<MutationStep> {
   return db.transaction(async (tx) => {
     await tx.query(
@@ -164,6 +165,7 @@ async function processMutation(
       clientId,
       version: String(bumped.rows[0]!.v),
       now: new Date(bumped.rows[0]!.now).toISOString(),
+      skewMs,
     };
     let outcome: MutationOutcome;
     await tx.query('savepoint apply_mutation');
@@ -214,15 +216,28 @@ function stopWith(code: string, message: string, lastSeq: number): MutationStep 
   return { conflict: { status: 409, body: { code, message, expectedSeq: lastSeq + 1 } } };
 }
 
+/**
+ * How far the workstation's clock is behind the server's (negative: ahead), from the time
+ * it sent the push. Network delay makes it at most that much too large, which is noise
+ * next to the hours a wrong clock is off. 0 when the client does not send `clientNow`.
+ */
+export function clockSkewMs(clientNow: string | undefined, serverNow = Date.now()): number {
+  if (!clientNow) return 0;
+  const client = Date.parse(clientNow);
+  return Number.isFinite(client) ? serverNow - client : 0;
+}
+
 export async function pushMutations(
   db: Db,
   user: SignedInUser,
   clientId: string,
   mutations: Mutation[],
+  /** The workstation's clock error, server − workstation (see `clockSkewMs`). */
+  skewMs = 0,
 ): Promise<{ response: PushResponse } | { conflict: SeqConflict }> {
   const results: MutationResult[] = [];
   for (const mutation of mutations) {
-    const step = await processMutation(db, user, clientId, mutation);
+    const step = await processMutation(db, user, clientId, mutation, skewMs);
     if ('conflict' in step) return step;
     results.push(step.result);
   }
@@ -377,7 +392,13 @@ export async function syncRoutes(
     async (request, reply) => {
       const user = signedInUser(request);
       const clientId = workstationOf(user, request.body.clientId);
-      const pushed = await pushMutations(db, user, clientId, request.body.mutations);
+      const skewMs = clockSkewMs(request.body.clientNow);
+      // Clocks never order anything, but a wrong one is worth knowing about.
+      if (request.body.clientNow !== undefined) {
+        const log = Math.abs(skewMs) >= 60_000 ? request.log.warn : request.log.info;
+        log.call(request.log, { clientId, skewMs }, 'workstation clock skew');
+      }
+      const pushed = await pushMutations(db, user, clientId, request.body.mutations, skewMs);
       if ('conflict' in pushed) return reply.code(409).send(pushed.conflict.body);
       return pushed.response;
     },

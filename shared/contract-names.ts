@@ -11,6 +11,8 @@ export const METHOD_NAMES = [
   'cases.transition',
   'sync.status',
   'sync.now',
+  'sync.conflicts',
+  'sync.settleConflict',
 ] as const;
 export const EVENT_NAMES = ['case.changed', 'sync.status'] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];

@@ -26,6 +26,18 @@ export const SyncStatus = z.object({
   lastError: z.string().nullable(),
   /** When the next retry happens while offline (backoff). */
   nextRetryAt: z.string().nullable(),
+  /**
+   * While the first pull (cursor '0': first sign-in or a reset) runs: cases received so
+   * far, and the total when known (the server does not send one today, so null). Null or
+   * absent otherwise.
+   */
+  bootstrap: z
+    .object({
+      received: z.number().int().nonnegative(),
+      total: z.number().int().nonnegative().nullable(),
+    })
+    .nullable()
+    .optional(),
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
 
@@ -40,6 +52,19 @@ export const CaseDetail = z.object({
   rejections: z.array(z.object({ mutationId: z.string(), name: z.string(), code: z.string() })),
 });
 export type CaseDetail = z.infer<typeof CaseDetail>;
+
+/** A change the central API refused, kept with what the agent typed until they decide. */
+export const Conflict = z.object({
+  mutationId: z.string(),
+  name: z.string(),
+  caseId: z.string(),
+  caseNumber: z.string().nullable(),
+  code: z.string(),
+  message: z.string().nullable(),
+  /** The mutation's arguments: the note text or the event's form values. */
+  args: z.unknown(),
+});
+export type Conflict = z.infer<typeof Conflict>;
 
 const CaseId = z.object({ caseId: z.uuid() });
 const Empty = z.object({}).strict();
@@ -67,6 +92,15 @@ export const contract = {
   },
   'sync.status': { input: Empty, output: SyncStatus },
   'sync.now': { input: Empty, output: SyncStatus },
+  'sync.conflicts': { input: Empty, output: z.array(Conflict) },
+  'sync.settleConflict': {
+    input: z.object({
+      mutationId: z.uuid(),
+      /** retry: send again as new work; note: keep the text as a note; discard: drop (logged). */
+      decision: z.enum(['retry', 'note', 'discard']),
+    }),
+    output: z.null(),
+  },
 } as const satisfies Record<MethodName, { input: z.ZodType; output: z.ZodType }>;
 
 export const contractEvents = {

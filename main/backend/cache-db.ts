@@ -4,11 +4,12 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { migration001 } from './migrations/001_cache';
 import { migration002 } from './migrations/002_departed_cases';
+import { migration003 } from './migrations/003_conflict_log';
 
 export type CacheDb = Database.Database;
 
 /** Numbered migrations; each runs once, in its own transaction, recorded in user_version. */
-const MIGRATIONS: readonly string[] = [migration001, migration002];
+const MIGRATIONS: readonly string[] = [migration001, migration002, migration003];
 
 export function openCacheDb(file: string): CacheDb {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });

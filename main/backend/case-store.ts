@@ -278,6 +278,84 @@ export class CaseStore {
     }));
   }
 
+  /**
+   * The agent's answer to a refused mutation: send it again as new work (after adapting the
+   * case, e.g. once a lead approved), keep what was typed as a note on the case, or discard
+   * it. Each decision is logged; the refused row leaves the outbox in the same transaction.
+   */
+  settleRejection(input: {
+    mutationId: string;
+    decision: 'retry' | 'note' | 'discard';
+    actor: CaseActor;
+    author: { id: string; name: string };
+    now: Date;
+  }): { caseId: string } {
+    return this.db
+      .transaction(() => {
+        const row = this.db
+          .prepare("SELECT * FROM outbox WHERE id = ? AND state = 'rejected'")
+          .get(input.mutationId) as OutboxRow | undefined;
+        if (!row) throw new CaseStoreError('CONFLICT_NOT_FOUND', 'No such refused change here');
+        if (input.decision === 'retry') {
+          this.enqueue(
+            row.name,
+            row.case_id,
+            JSON.parse(row.args_json) as MutationArgs<typeof row.name>,
+            input.actor,
+            input.now,
+          );
+        } else if (input.decision === 'note') {
+          if (!this.getCase(row.case_id)) {
+            throw new CaseStoreError('CASE_NOT_FOUND', 'The case is no longer on this workstation');
+          }
+          this.addNote({
+            caseId: row.case_id,
+            text: describeRefusedWork(row.name, JSON.parse(row.args_json) as unknown),
+            author: input.author,
+            actor: input.actor,
+            now: input.now,
+          });
+        }
+        this.db.prepare('DELETE FROM outbox WHERE id = ?').run(row.id);
+        this.db
+          .prepare(
+            'INSERT INTO conflict_log (mutation_id, name, case_id, args_json, reject_code, decision, decided_by, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+          )
+          .run(
+            row.id,
+            row.name,
+            row.case_id,
+            row.args_json,
+            row.reject_code,
+            input.decision,
+            input.actor.userId,
+            input.now.toISOString(),
+          );
+        this.rebase(row.case_id);
+        return { caseId: row.case_id };
+      })
+      .immediate();
+  }
+
+  /** The agent's decisions on refused changes, oldest first (the audit of conflicts). */
+  conflictDecisions(): { mutationId: string; decision: string; decidedAt: string }[] {
+    return this.db
+      .prepare(
+        'SELECT mutation_id AS mutationId, decision, decided_at AS decidedAt FROM conflict_log ORDER BY decided_at, rowid',
+      )
+      .all() as { mutationId: string; decision: string; decidedAt: string }[];
+  }
+
+  /** The case number of a refused change, also for a case that has left this cache. */
+  caseNumberOf(caseId: string): string | null {
+    const row = this.db
+      .prepare(
+        'SELECT number FROM cases WHERE id = ? UNION ALL SELECT number FROM departed_cases WHERE case_id = ? LIMIT 1',
+      )
+      .get(caseId, caseId) as { number: string | null } | undefined;
+    return row?.number ?? null;
+  }
+
   /** Records the server's answers to a push; rejected work leaves the replay but stays kept. */
   recordPushResults(results: MutationResult[]): string[] {
     return this.db
@@ -427,8 +505,7 @@ export class CaseStore {
     const row = this.db
       .prepare('SELECT server_json, view_json, created_json FROM cases WHERE id = ?')
       .get(caseId) as
-      | { server_json: string | null; view_json: string; created_json: string | null }
-      | undefined;
+      { server_json: string | null; view_json: string; created_json: string | null } | undefined;
     const outbox = this.db
       .prepare("SELECT * FROM outbox WHERE case_id = ? AND state != 'rejected' ORDER BY seq")
       .all(caseId) as OutboxRow[];
@@ -475,7 +552,13 @@ export class CaseStore {
       .prepare(
         'UPDATE cases SET view_json = ?, updated_at = ?, owner_id = ?, pending = ? WHERE id = ?',
       )
-      .run(JSON.stringify(record), record.updatedAt, record.ownerId ?? '', pending ? 1 : 0, record.id);
+      .run(
+        JSON.stringify(record),
+        record.updatedAt,
+        record.ownerId ?? '',
+        pending ? 1 : 0,
+        record.id,
+      );
   }
 
   private enqueue<N extends MutationName>(
@@ -548,6 +631,17 @@ function applyTransition(
 
 function leftScopeMessage(code: string | null, message: string | null): string {
   return `The case has left your scope (reassigned or moved); the server said ${code ?? 'REJECTED'}${message ? `: ${message}` : ''}`;
+}
+
+/** The words of a refused change, kept as a note: the agent's text is never lost. */
+function describeRefusedWork(name: MutationName, args: unknown): string {
+  const fields = args as Record<string, unknown>;
+  if (name === 'case.addNote@1') return String(fields.text);
+  const event = (fields.event ?? {}) as Record<string, unknown>;
+  const texts = Object.entries(event)
+    .filter(([key, value]) => key !== 'type' && typeof value === 'string')
+    .map(([key, value]) => `${key}: ${String(value)}`);
+  return `[${String(event.type ?? name)}] ${texts.join('；')}`.trim();
 }
 
 function toLocalNote(note: ServerNote): Note {

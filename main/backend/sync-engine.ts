@@ -42,6 +42,8 @@ export interface SyncEngineOptions {
   maxBackoffMs?: number;
   pushBatchSize?: number;
   pullPageSize?: number;
+  /** Page size of a bootstrap (the pull from cursor '0'); the API's maximum by default. */
+  bootstrapPageSize?: number;
   /** Subscribe to the API's poke stream (default true). */
   pokes?: boolean;
   /** A poke stream silent this long is considered dead and reopened (default 62.5 s). */
@@ -53,6 +55,9 @@ export interface SyncEngineOptions {
   now?: () => Date;
 }
 
+/** The largest page the API serves (server/sync.ts, `limit`): a bootstrap asks for it. */
+export const MAX_PULL_PAGE_SIZE = 2000;
+
 /** An operation's answer arrived after the machine moved on: drop it. */
 class StaleOperation extends Error {}
 
@@ -62,6 +67,8 @@ export class SyncEngine {
   private work: Promise<void> = Promise.resolve();
   private waiters: (() => void)[] = [];
   private session = new AbortController();
+  /** Progress of the bootstrap running now (a pull from cursor '0'), or null. */
+  private bootstrap: { received: number; total: number | null } | null = null;
   private readonly stream: PokeStream | null;
   private readonly options: Required<SyncEngineOptions>;
 
@@ -82,6 +89,7 @@ export class SyncEngine {
       maxBackoffMs,
       pushBatchSize: 100,
       pullPageSize: 500,
+      bootstrapPageSize: MAX_PULL_PAGE_SIZE,
       pokes: true,
       streamIdleTimeoutMs: 62_500,
       streamBaseBackoffMs: baseBackoffMs,
@@ -129,8 +137,11 @@ export class SyncEngine {
 
   status(): SyncStatus {
     const { context } = this.snapshot;
+    const reported = reportedSyncState(this.snapshot);
+    const bootstrap = this.bootstrap && reported !== 'signed_out' ? { ...this.bootstrap } : null;
     return {
-      state: reportedSyncState(this.snapshot),
+      // Pages are arriving: the API answers, whatever the machine last heard.
+      state: bootstrap && bootstrap.received > 0 ? 'syncing' : reported,
       pending: this.store.waitingCount(),
       rejected: this.store.rejections().length,
       lastSyncedAt:
@@ -142,6 +153,7 @@ export class SyncEngine {
         syncState(this.snapshot) === 'offline' && context.nextRetryAt !== null
           ? new Date(context.nextRetryAt).toISOString()
           : null,
+      bootstrap,
     };
   }
 
@@ -320,18 +332,34 @@ export class SyncEngine {
 
   private async pull(token: string, signal: AbortSignal, check: () => void): Promise<void> {
     const clientId = this.store.clientId();
-    for (;;) {
-      check();
-      const cursor = this.store.getMeta('cursor') ?? '0';
-      const page = await this.api.pull(
-        token,
-        { clientId, cursor, limit: this.options.pullPageSize },
-        signal,
-      );
-      check();
-      const changed = this.store.applyPull(page);
-      if (changed.length > 0) this.onCasesChanged(changed);
-      if (!page.hasMore) return;
+    // From cursor '0' (first sign-in, or a reset) the pull is a bootstrap: the whole scope,
+    // in the largest pages, with progress after each page.
+    const bootstrapping = (this.store.getMeta('cursor') ?? '0') === '0';
+    const limit = bootstrapping ? this.options.bootstrapPageSize : this.options.pullPageSize;
+    if (bootstrapping) {
+      this.bootstrap = { received: 0, total: null };
+      this.emitStatus();
+    }
+    try {
+      for (;;) {
+        check();
+        const cursor = this.store.getMeta('cursor') ?? '0';
+        const page = await this.api.pull(token, { clientId, cursor, limit }, signal);
+        check();
+        const changed = this.store.applyPull(page);
+        if (changed.length > 0) this.onCasesChanged(changed);
+        if (this.bootstrap) {
+          this.bootstrap = {
+            received: this.bootstrap.received + page.cases.length,
+            total: this.bootstrap.total,
+          };
+          this.emitStatus();
+        }
+        if (!page.hasMore) return;
+      }
+    } finally {
+      // The machine's PULL_DONE / NETWORK_FAILED / SIGNED_OUT emits the status without it.
+      if (bootstrapping) this.bootstrap = null;
     }
   }
 }

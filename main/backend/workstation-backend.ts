@@ -133,7 +133,12 @@ export class WorkstationBackend {
       const at = now.toISOString();
       const id = crypto.randomUUID();
       // The server runs the same registration on the same inputs (receivedAt = recordedAt).
-      const { state, context } = registerCase({ caseId: id, intake, actor: this.actor(), receivedAt: at });
+      const { state, context } = registerCase({
+        caseId: id,
+        intake,
+        actor: this.actor(),
+        receivedAt: at,
+      });
       const record = this.store.createCase({
         record: {
           ...intake,
@@ -176,6 +181,30 @@ export class WorkstationBackend {
       return this.caseDetail(caseId);
     },
     'sync.status': async () => this.sync.status(),
+    'sync.conflicts': async () => {
+      this.requireSession();
+      return this.store.rejections().map((rejection) => ({
+        mutationId: rejection.mutationId,
+        name: rejection.name,
+        caseId: rejection.caseId,
+        caseNumber: this.store.caseNumberOf(rejection.caseId),
+        code: rejection.code,
+        message: rejection.message,
+        args: rejection.args,
+      }));
+    },
+    'sync.settleConflict': async ({ mutationId, decision }) => {
+      const session = this.requireSession();
+      const { caseId } = this.store.settleRejection({
+        mutationId,
+        decision,
+        actor: this.actor(),
+        author: { id: session.user.id, name: session.user.displayName },
+        now: this.now(),
+      });
+      this.afterLocalChange([caseId]);
+      return null;
+    },
     'sync.now': async () => {
       this.requireSession();
       await this.sync.request();

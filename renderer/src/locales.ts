@@ -28,9 +28,22 @@ const zhCN = {
     'zh-CN': '中文',
     en: 'English',
   },
+  conflicts: {
+    title: '待处理冲突',
+    subtitle: '以下变更被中心系统拒绝。您录入的内容已保留：可以重新提交、转为备注保留在工单上，或放弃（操作会被记录）。',
+    empty: '没有被拒绝的变更，一切已同步。',
+    typed: '您录入的内容',
+    retry: '重新提交',
+    note: '转为备注',
+    discard: '放弃',
+    done: { retry: '已重新提交，等待同步', note: '已转为工单备注', discard: '已放弃，操作已记录' },
+    kinds: { case_addNote_1: '添加备注', case_create_1: '登记工单', case_transition_1: '工单操作' },
+    fields: { text: '备注内容', solution: '解决方案', rootCause: '问题原因', prevention: '后续建议', reason: '原因', summary: '内容', what: '需补充的材料', plan: '方案', measure: '措施', answer: '答复', request: '协办事项', comment: '评价' },
+  },
   nav: {
     myCases: '我的工单',
     newComplaint: '登记投诉',
+    conflicts: '待处理冲突',
   },
   header: {
     signOut: '退出登录',
@@ -76,6 +89,8 @@ const zhCN = {
     now: '立即同步',
     started: '已发起同步',
     offlineNotice: '当前离线：新登记的工单和备注保存在本机，联网后自动同步。',
+    bootstrap: '首次同步：已接收 {{received}} 条工单…',
+    bootstrapOf: '首次同步：已接收 {{received}} / {{total}} 条工单…',
   },
   channels: {
     phone: '电话热线',
@@ -705,9 +720,22 @@ const en: Messages = {
     'zh-CN': '中文',
     en: 'English',
   },
+  conflicts: {
+    title: 'Conflicts to resolve',
+    subtitle: 'The central system refused these changes. What you typed is kept: send it again, keep it as a note on the case, or discard it (logged).',
+    empty: 'No refused changes: everything is in sync.',
+    typed: 'What you typed',
+    retry: 'Send again',
+    note: 'Keep as a note',
+    discard: 'Discard',
+    done: { retry: 'Sent again, waiting to sync', note: 'Kept as a note on the case', discard: 'Discarded and logged' },
+    kinds: { case_addNote_1: 'Add note', case_create_1: 'Register case', case_transition_1: 'Case action' },
+    fields: { text: 'Note', solution: 'Solution', rootCause: 'Root cause', prevention: 'Prevention', reason: 'Reason', summary: 'Summary', what: 'Materials requested', plan: 'Plan', measure: 'Measure', answer: 'Answer', request: 'Request', comment: 'Comment' },
+  },
   nav: {
     myCases: 'My cases',
     newComplaint: 'New complaint',
+    conflicts: 'Conflicts',
   },
   header: {
     signOut: 'Sign out',
@@ -754,6 +782,8 @@ const en: Messages = {
     started: 'Sync started',
     offlineNotice:
       'Offline: new cases and notes are kept on this workstation and synced when the connection returns.',
+    bootstrap: 'Initial sync: {{received}} cases received…',
+    bootstrapOf: 'Initial sync: {{received}} of {{total}} cases received…',
   },
   channels: {
     phone: 'Phone hotline',

@@ -5,7 +5,8 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { CN_CALENDAR, CN_CBIRC_2020, computeDeadlines, type Deadline } from '../../shared/clock';
 import type { CaseEventInput, CaseEventType } from '../../shared/lifecycle/case-machine';
 import { MemorySecretStore } from '../../main/backend/secret-store';
 import type { WorkstationBackend } from '../../main/backend/workstation-backend';
@@ -68,7 +69,7 @@ async function signedIn(backend: WorkstationBackend, username: string) {
 }
 
 describe('the central API killed mid-push', () => {
-  it('applies every mutation of a 50-mutation push exactly once after a restart', async () => {
+  it('applies every mutation of a 500-mutation push (5 batches) exactly once after a SIGKILL and a restart', async () => {
     const port = await freePort();
     let service: Service = await startCentralApiProcess(postgres.url, port);
     cleanups.push(() => service.stop());
@@ -76,11 +77,12 @@ describe('the central API killed mid-push', () => {
     const backend = await signedIn(await openWorkstation(join(dir, 'killed'), apiUrl), 'agent01');
     const clientId = backend.store.clientId();
 
-    // 50 mutations queue up while the API is away: 10 cases with 4 notes each.
+    // 500 mutations queue up while the API is away: 100 cases with 4 notes each, pushed
+    // 100 to a request.
     await service.stop();
     const caseIds: string[] = [];
     const noteIds: string[] = [];
-    for (let i = 0; i < 10; i++) {
+    for (let i = 0; i < 100; i++) {
       const created = await call(backend, 'cases.create', intake(`离线登记的第${i + 1}件投诉`));
       caseIds.push(created.id);
       for (let j = 0; j < 4; j++) {
@@ -91,7 +93,7 @@ describe('the central API killed mid-push', () => {
         noteIds.push(note.id);
       }
     }
-    expect((await call(backend, 'sync.status', {})).pending).toBe(50);
+    expect((await call(backend, 'sync.status', {})).pending).toBe(500);
 
     // Each mutation takes 20 ms more inside PostgreSQL, so the push is surely mid-flight
     // when the process dies: the test database only, as fault injection.
@@ -104,7 +106,8 @@ describe('the central API killed mid-push', () => {
     try {
       service = await startCentralApiProcess(postgres.url, port);
       // The workstation notices by itself (retry timer, poke stream back) and pushes.
-      await waitFor(async () => (await results()) > 0, 20_000, 'the push to start');
+      // Killed in the second batch: the first request answered, the second in flight.
+      await waitFor(async () => (await results()) > 120, 30_000, 'the second batch to start');
       service.process.kill('SIGKILL');
       await new Promise((resolve) => service.process.once('exit', resolve));
     } finally {
@@ -121,8 +124,8 @@ describe('the central API killed mid-push', () => {
       'the killed process’s transaction to end',
     );
     const atKill = await results();
-    expect(atKill).toBeGreaterThan(0);
-    expect(atKill).toBeLessThan(50);
+    expect(atKill).toBeGreaterThan(100);
+    expect(atKill).toBeLessThan(500);
     // All or nothing per mutation: the cases that exist are exactly the creates answered.
     expect(await count('select count(*) as n from cases where id = any($1)', [caseIds])).toBe(
       await count(
@@ -130,7 +133,7 @@ describe('the central API killed mid-push', () => {
         [clientId],
       ),
     );
-    expect((await call(backend, 'sync.status', {})).pending).toBe(50);
+    expect((await call(backend, 'sync.status', {})).pending).toBe(500);
 
     service = await startCentralApiProcess(postgres.url, port);
     await waitFor(
@@ -138,7 +141,7 @@ describe('the central API killed mid-push', () => {
         const status = await call(backend, 'sync.status', {});
         return status.pending === 0 && status.state === 'online';
       },
-      20_000,
+      40_000,
       'the waiting count to return to 0',
     );
 
@@ -147,16 +150,16 @@ describe('the central API killed mid-push', () => {
       [clientId],
     );
     expect(stored.rows.map((r) => Number(r.seq))).toEqual(
-      Array.from({ length: 50 }, (_, i) => i + 1),
+      Array.from({ length: 500 }, (_, i) => i + 1),
     );
     expect(stored.rows.every((r) => r.status === 'applied')).toBe(true);
-    expect(await count('select count(*) as n from cases where id = any($1)', [caseIds])).toBe(10);
+    expect(await count('select count(*) as n from cases where id = any($1)', [caseIds])).toBe(100);
     expect(await count('select count(*) as n from case_notes where id = any($1)', [noteIds])).toBe(
-      40,
+      400,
     );
     expect(
       await count('select count(*) as n from case_history where case_id = any($1)', [caseIds]),
-    ).toBe(50);
+    ).toBe(500);
     expect(await call(backend, 'sync.status', {})).toMatchObject({ pending: 0, rejected: 0 });
     for (const caseId of caseIds) {
       expect(cacheView(backend, caseId).notes).toHaveLength(4);
@@ -164,7 +167,7 @@ describe('the central API killed mid-push', () => {
     }
     await backend.close();
     await service.stop();
-  }, 90_000);
+  }, 120_000);
 });
 
 describe('a push whose answer is lost', () => {
@@ -285,9 +288,202 @@ describe('a workstation clock 5 hours fast', () => {
   }, 60_000);
 });
 
+describe('clock skew correction', () => {
+  const HOURS_3 = 3 * 3600_000;
+  /** The parts of a deadline that do not depend on the moment it is looked at. */
+  const timeless = ({ remainingMs: _remaining, state: _state, ...rest }: Deadline) => rest;
+
+  it.each([
+    ['3 hours behind', -HOURS_3],
+    ['3 hours ahead', HOURS_3],
+  ])(
+    'corrects the receipt time of a case registered offline by a clock %s, by the push’s skew',
+    async (_label, offsetMs) => {
+      const api = await inProcessApi();
+      const proxy = await FaultProxy.start(Number(new URL(api.url).port));
+      cleanups.push(() => proxy.close());
+      // The workstation's clock: real time plus its error; frozen on demand to compare.
+      let frozen: number | null = null;
+      const now = () => new Date((frozen ?? Date.now()) + offsetMs);
+      const backend = await signedIn(
+        await openWorkstation(join(dir, `skew${offsetMs}`), proxy.url, { now }),
+        'agent02',
+      );
+      proxy.offline();
+      const actedAt = Date.now();
+      const created = await call(backend, 'cases.create', intake('跨行转账到账延迟两天'));
+      // Offline, the workstation believes its own clock.
+      expect(Date.parse(created.lifecycle.clock[0]!.at) - actedAt - offsetMs).toBeLessThan(2_000);
+      await new Promise((resolve) => setTimeout(resolve, 300)); // pushed a little later
+      proxy.online();
+      expect(await call(backend, 'sync.now', {})).toMatchObject({ pending: 0, rejected: 0 });
+
+      const row = (
+        await database.query<{ lifecycle: { clock: { kind: string; at: string }[] } }>(
+          'select lifecycle from cases where id = $1',
+          [created.id],
+        )
+      ).rows[0]!;
+      const received = row.lifecycle.clock.find((entry) => entry.kind === 'received')!;
+      // The real time of the action, not 3 h off (and never after the server's now).
+      expect(Math.abs(Date.parse(received.at) - actedAt)).toBeLessThan(5_000);
+      expect(Date.parse(received.at)).toBeLessThanOrEqual(Date.now());
+
+      // The client shows the server's lifecycle, so the same deadlines as the server's clock.
+      frozen = Date.now();
+      const detail = await call(backend, 'cases.get', { caseId: created.id });
+      expect(detail.case.lifecycle.clock).toEqual(row.lifecycle.clock);
+      const serverDeadlines = computeDeadlines(
+        row.lifecycle.clock as Parameters<typeof computeDeadlines>[0],
+        CN_CBIRC_2020,
+        CN_CALENDAR,
+        new Date(frozen),
+      );
+      expect(serverDeadlines.length).toBeGreaterThan(0);
+      // The client counts from its own "now" (main/backend): exactly the server's lifecycle
+      // seen at the workstation's instant.
+      expect(detail.deadlines).toEqual(
+        computeDeadlines(detail.case.lifecycle.clock, CN_CBIRC_2020, CN_CALENDAR, now()),
+      );
+      if (offsetMs > 0) {
+        // Ahead: the same deadlines as the server's clock gives, due and warning instants
+        // alike; only what is left is counted from the workstation's own now.
+        expect(detail.deadlines.map(timeless)).toEqual(serverDeadlines.map(timeless));
+        for (const [i, deadline] of detail.deadlines.entries()) {
+          const truth = serverDeadlines[i]!;
+          if (truth.remainingMs === null) expect(deadline.remainingMs).toBeNull();
+          else expect(truth.remainingMs - deadline.remainingMs!).toBe(offsetMs);
+        }
+      }
+    },
+    60_000,
+  );
+
+  // Behind, the client's own now is before the (now correct) receipt, so the shared clock
+  // shows no deadlines yet: the workstation must count from now + skew (main/backend).
+  it.todo('shows, on a workstation 3 hours behind, the deadlines of the server’s clock');
+});
+
+describe('notes always merge', () => {
+  it('accepts a note queued offline by the owner of the time after a lead reassigned the case, and rejects their resolve', async () => {
+    const api = await inProcessApi();
+    const proxy = await FaultProxy.start(Number(new URL(api.url).port));
+    cleanups.push(() => proxy.close());
+    const agent = await signedIn(
+      await openWorkstation(join(dir, 'merge-agent01'), proxy.url),
+      'agent01',
+    );
+    const lead = await signedIn(
+      await openWorkstation(join(dir, 'merge-lead01'), api.url),
+      'lead01',
+    );
+    const heir = await signedIn(
+      await openWorkstation(join(dir, 'merge-agent02'), api.url),
+      'agent02',
+    );
+    const agentClient = agent.store.clientId();
+
+    // The agent's case, in progress, known to the lead.
+    const created = await call(agent, 'cases.create', intake('理财产品赎回资金未到账'));
+    const caseId = created.id;
+    for (let step = 0; step < 4; step++) {
+      const { allowedEvents } = await call(agent, 'cases.get', { caseId });
+      if (allowedEvents.includes('RESOLVE')) break;
+      if (allowedEvents.includes('ACCEPT'))
+        await call(agent, 'cases.transition', { caseId, event: { type: 'ACCEPT' } });
+      else
+        await call(agent, 'cases.transition', {
+          caseId,
+          event: { type: 'TRIAGE', priority: 'normal' },
+        });
+    }
+    expect(await call(agent, 'sync.now', {})).toMatchObject({ pending: 0, rejected: 0 });
+    await call(lead, 'sync.now', {});
+
+    // The agent's link goes down; they write a note while the case is still theirs...
+    proxy.offline();
+    const note = await call(agent, 'cases.addNote', { caseId, text: '客户同意等待三个工作日' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // ...the lead hands the case to agent02 meanwhile...
+    const before = await call(lead, 'cases.get', { caseId });
+    expect(before.allowedEvents).toContain('REASSIGN');
+    await call(lead, 'cases.transition', {
+      caseId,
+      event: { type: 'REASSIGN', toUserId: 'u-agent02', reason: '坐席休假' },
+    });
+    expect(await call(lead, 'sync.now', {})).toMatchObject({ pending: 0, rejected: 0 });
+    // ...and the agent, unaware, resolves it.
+    const resolving = await call(agent, 'cases.get', { caseId });
+    expect(resolving.allowedEvents).toContain('RESOLVE');
+    await call(agent, 'cases.transition', {
+      caseId,
+      event: {
+        type: 'RESOLVE',
+        rootCause: '赎回到账需T+3',
+        solution: '已告知客户到账时间',
+        prevention: '产品说明中标明到账时间',
+      },
+    });
+    expect((await call(agent, 'sync.status', {})).pending).toBe(2);
+
+    proxy.online();
+    await call(agent, 'sync.now', {});
+    const status = await call(agent, 'sync.status', {});
+    expect(status.pending).toBe(0);
+    expect(status.rejected).toBeGreaterThanOrEqual(1);
+
+    // On the server: the note applied, written by a previous owner; the resolve refused.
+    const results = await database.query<{ name: string; status: string; code: string | null }>(
+      'select name, status, code from mutation_results where client_id = $1 order by seq desc limit 2',
+      [agentClient],
+    );
+    expect(results.rows.map((r) => [r.name, r.status])).toEqual([
+      ['case.transition@1', 'rejected'],
+      ['case.addNote@1', 'applied'],
+    ]);
+    const code = results.rows[0]!.code!;
+    expect(code).toMatch(/^[A-Z_]+$/);
+    const stored = await database.query<{ author_id: string; text: string }>(
+      'select author_id, text from case_notes where id = $1',
+      [note.id],
+    );
+    expect(stored.rows).toEqual([{ author_id: 'u-agent01', text: '客户同意等待三个工作日' }]);
+    const history = await database.query<{ actor_id: string; after: { writtenAs?: string } }>(
+      `select actor_id, after from case_history where case_id = $1 and action = 'case.addNote'`,
+      [caseId],
+    );
+    expect(history.rows).toEqual([
+      { actor_id: 'u-agent01', after: expect.objectContaining({ writtenAs: 'previousOwner' }) },
+    ]);
+    const row = await database.query<{ owner_id: string; status: string }>(
+      'select owner_id, status from cases where id = $1',
+      [caseId],
+    );
+    expect(row.rows[0]).toEqual({ owner_id: 'u-agent02', status: 'in_progress' });
+
+    // The agent's backend reports the refusal with its code, and the case left their queue.
+    const rejections = agent.store.rejections();
+    // The server's code, as the backend explains it: the case left the agent's scope.
+    const refusal = rejections.find((r) => r.caseId === caseId && r.name === 'case.transition@1');
+    expect(refusal).toMatchObject({ code: 'CASE_LEFT_SCOPE' });
+    expect(refusal!.message).toContain(code);
+    expect((await call(agent, 'cases.listMine', {})).map((c) => c.id)).not.toContain(caseId);
+
+    // The lead and the new owner see the note.
+    for (const [backend, username] of [
+      [lead, 'lead01'],
+      [heir, 'agent02'],
+    ] as const) {
+      await call(backend, 'sync.now', {});
+      expect(cacheView(backend, caseId).notes.map((n) => n.id)).toContain(note.id);
+      await expectCacheMatchesServer(backend, database, username);
+    }
+  }, 60_000);
+});
+
 // --- three workstations through flaky links -----------------------------------------------
 
-/** mulberry32: the same sequence of choices on every run (timing still varies). */
+/** mulberry32: the same sequence of choices for one seed (timing still varies). */
 function prng(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
@@ -371,8 +567,19 @@ async function leadStep(backend: WorkstationBackend, random: () => number) {
   }
 }
 
+/** The run's seed: SYNC_SEED when given (to replay a failure), else a fresh one. */
+const SEED = process.env.SYNC_SEED
+  ? Number(process.env.SYNC_SEED)
+  : Math.floor(Math.random() * 2 ** 31);
+
 describe('three workstations through flaky links', () => {
   it('end with identical views of every case they share, equal to PostgreSQL', async () => {
+    if (!Number.isSafeInteger(SEED)) throw new Error(`SYNC_SEED is not an integer: ${SEED}`);
+    onTestFailed(() => {
+      console.error(
+        `three workstations through flaky links failed with seed ${SEED}: replay with SYNC_SEED=${SEED}`,
+      );
+    });
     const api = await inProcessApi();
     const port = Number(new URL(api.url).port);
     const users = ['agent01', 'agent02', 'lead01'] as const;
@@ -382,11 +589,19 @@ describe('three workstations through flaky links', () => {
         cleanups.push(() => proxy.close());
         const backend = await signedIn(
           await openWorkstation(join(dir, `flaky-${username}`), proxy.url, {
-            sync: { random: prng(100 + i) },
+            sync: { random: prng(SEED + 100 + i) },
           }),
           username,
         );
-        return { username, proxy, backend, random: prng(1 + i), actions: 0, failures: 0, cuts: 0 };
+        return {
+          username,
+          proxy,
+          backend,
+          random: prng(SEED + 1 + i),
+          actions: 0,
+          failures: 0,
+          cuts: 0,
+        };
       }),
     );
 

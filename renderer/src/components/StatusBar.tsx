@@ -1,6 +1,6 @@
 // The bottom bar: connection state, what waits to sync, what the server refused, a sync button.
 import { useCallback, useEffect, useState } from 'react';
-import { Badge, Button, Tooltip } from 'antd';
+import { Badge, Button, Progress, Spin, Tooltip } from 'antd';
 import {
   CheckCircleOutlined,
   ClockCircleOutlined,
@@ -64,6 +64,7 @@ export function StatusBar({ onStatus }: { onStatus?: (status: SyncStatus) => voi
   const state = status?.state;
   const pending = status?.pending ?? 0;
   const rejected = status?.rejected ?? 0;
+  const bootstrap = status?.bootstrap ?? null;
 
   return (
     <div className="cw-statusbar" data-testid="status-bar" role="status">
@@ -79,6 +80,27 @@ export function StatusBar({ onStatus }: { onStatus?: (status: SyncStatus) => voi
           <span>{t(`sync.state.${state ?? 'unknown'}`)}</span>
         </span>
       </Tooltip>
+      {bootstrap ? (
+        <span
+          className="cw-statusbar-item"
+          data-testid="sync-bootstrap"
+          data-received={bootstrap.received}
+        >
+          {bootstrap.total ? (
+            <Progress
+              type="circle"
+              size={14}
+              percent={Math.min(100, Math.floor((bootstrap.received / bootstrap.total) * 100))}
+              showInfo={false}
+            />
+          ) : (
+            <Spin size="small" />
+          )}
+          {bootstrap.total
+            ? t('sync.bootstrapOf', { received: bootstrap.received, total: bootstrap.total })
+            : t('sync.bootstrap', { received: bootstrap.received })}
+        </span>
+      ) : null}
       <span className="cw-statusbar-item" data-testid="sync-pending" data-count={pending}>
         {pending > 0 ? (
           <>

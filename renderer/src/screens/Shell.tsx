@@ -1,7 +1,12 @@
 // The signed-in frame: header, navigation, the current screen and the sync status bar.
 import { useCallback, useState } from 'react';
-import { Alert, App, Avatar, Button, Layout, Menu, Tooltip } from 'antd';
-import { FormOutlined, LogoutOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import { Alert, App, Avatar, Badge, Button, Layout, Menu, Tooltip } from 'antd';
+import {
+  ExclamationCircleOutlined,
+  FormOutlined,
+  LogoutOutlined,
+  UnorderedListOutlined,
+} from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { Session, SyncStatus } from '../../../shared/contract';
 import { ErrorBoundary } from '../components/ErrorBoundary';
@@ -11,10 +16,12 @@ import { Logo } from '../components/Logo';
 import { StatusBar } from '../components/StatusBar';
 import { callWorkstation } from '../workstation';
 import { CaseDetailScreen } from './CaseDetailScreen';
+import { ConflictsScreen } from './ConflictsScreen';
 import { IntakeScreen } from './IntakeScreen';
 import { MyCasesScreen } from './MyCasesScreen';
 
-export type Route = { name: 'cases' } | { name: 'intake' } | { name: 'case'; caseId: string };
+export type Route =
+  { name: 'cases' } | { name: 'intake' } | { name: 'conflicts' } | { name: 'case'; caseId: string };
 
 interface Props {
   session: Session;
@@ -55,7 +62,7 @@ export function Shell({ session, onSignedOut }: Props) {
   };
 
   const user = session.user;
-  const selectedNav = route.name === 'intake' ? 'intake' : 'cases';
+  const selectedNav = route.name === 'case' ? 'cases' : route.name;
 
   let content;
   switch (route.name) {
@@ -64,6 +71,9 @@ export function Shell({ session, onSignedOut }: Props) {
       break;
     case 'intake':
       content = <IntakeScreen key={intakeKey} onOpenCase={openCase} onLogAnother={newIntake} />;
+      break;
+    case 'conflicts':
+      content = <ConflictsScreen onOpenCase={openCase} />;
       break;
     case 'case':
       content = (
@@ -139,8 +149,28 @@ export function Shell({ session, onSignedOut }: Props) {
                 icon: <FormOutlined />,
                 label: <span data-testid="nav-new-complaint">{t('nav.newComplaint')}</span>,
               },
+              {
+                key: 'conflicts',
+                icon: <ExclamationCircleOutlined />,
+                label: (
+                  <span data-testid="nav-conflicts">
+                    {t('nav.conflicts')}{' '}
+                    <Badge
+                      count={syncStatus?.rejected ?? 0}
+                      size="small"
+                      data-testid="nav-conflicts-count"
+                    />
+                  </span>
+                ),
+              },
             ]}
-            onClick={({ key }) => (key === 'intake' ? newIntake() : goCases())}
+            onClick={({ key }) =>
+              key === 'intake'
+                ? newIntake()
+                : key === 'conflicts'
+                  ? setRoute({ name: 'conflicts' })
+                  : goCases()
+            }
           />
         </Layout.Sider>
         <Layout.Content className="cw-content">
