@@ -406,14 +406,39 @@ export class CaseStore {
            ON CONFLICT(id) DO UPDATE SET number = excluded.number, owner_id = excluded.owner_id,
              updated_at = excluded.updated_at, server_json = excluded.server_json`,
         );
+        // A case with nothing in the outbox needs no replay: its view is the server's row
+        // (what rebase would write), set here in one statement. The bootstrap's fast path.
+        const queued = new Set(
+          (this.db.prepare('SELECT DISTINCT case_id FROM outbox').all() as { case_id: string }[]).map(
+            (row) => row.case_id,
+          ),
+        );
+        const upsertSettled = this.db.prepare(
+          `INSERT INTO cases (id, number, owner_id, updated_at, server_json, view_json, pending)
+           VALUES (@id, @number, @ownerId, @updatedAt, @json, @json, 0)
+           ON CONFLICT(id) DO UPDATE SET number = excluded.number, owner_id = excluded.owner_id,
+             updated_at = excluded.updated_at, server_json = excluded.server_json,
+             view_json = excluded.view_json, pending = 0`,
+        );
+        const settleNotes = this.db.prepare(
+          'UPDATE notes SET pending = 0 WHERE case_id = ? AND pending = 1',
+        );
+        const settled = new Set<string>();
         for (const record of page.cases) {
-          upsertCase.run({
+          const row = {
             id: record.id,
             number: record.number,
             ownerId: record.ownerId ?? '',
             updatedAt: record.updatedAt,
             json: JSON.stringify(record),
-          });
+          };
+          if (queued.has(record.id)) {
+            upsertCase.run(row);
+          } else {
+            upsertSettled.run(row);
+            settleNotes.run(record.id);
+            settled.add(record.id);
+          }
           returned.run(record.id); // back in scope (reassigned back)
           touched.add(record.id);
         }
@@ -430,7 +455,7 @@ export class CaseStore {
           .prepare("DELETE FROM outbox WHERE seq <= ? AND state = 'applied' RETURNING case_id")
           .all(page.lastSeq) as { case_id: string }[];
         for (const row of trimmed) touched.add(row.case_id);
-        for (const caseId of touched) this.rebase(caseId);
+        for (const caseId of touched) if (!settled.has(caseId)) this.rebase(caseId);
         this.setMeta('cursor', page.cursor);
         return [...touched];
       })

@@ -340,12 +340,21 @@ export class SyncEngine {
       this.bootstrap = { received: 0, total: null };
       this.emitStatus();
     }
+    const fetchPage = (cursor: string) => {
+      const request = this.api.pull(token, { clientId, cursor, limit }, signal);
+      request.catch(() => {}); // awaited below, or dropped with the operation
+      return request;
+    };
     try {
+      let next: ReturnType<typeof fetchPage> | null = null;
       for (;;) {
         check();
-        const cursor = this.store.getMeta('cursor') ?? '0';
-        const page = await this.api.pull(token, { clientId, cursor, limit }, signal);
+        const page = await (next ?? fetchPage(this.store.getMeta('cursor') ?? '0'));
+        next = null;
         check();
+        // A bootstrap asks for the next page before writing this one: the API reads while
+        // the cache writes. The page's cursor is the one applyPull stores.
+        if (bootstrapping && page.hasMore) next = fetchPage(page.cursor);
         const changed = this.store.applyPull(page);
         if (changed.length > 0) this.onCasesChanged(changed);
         if (this.bootstrap) {
