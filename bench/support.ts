@@ -14,6 +14,7 @@ import { WorkstationBackend } from '../main/backend/workstation-backend';
 import type { SyncEngineOptions } from '../main/backend/sync-engine';
 import { startCentralApi, type CentralApi } from '../server/start';
 import { startPostgres, type TestPostgres } from '../test/support/postgres';
+import { freePort, startCentralApiProcess } from '../test/support/processes';
 
 export const DEMO_PASSWORD = 'demo1234';
 export const BENCH_JWT_SECRET = 'bench-secret-not-for-production';
@@ -25,17 +26,29 @@ export interface BenchEnv {
   close(): Promise<void>;
 }
 
-/** A fresh PostgreSQL, migrated and seeded with the demo users, and the API on it. */
-export async function startBenchEnv(name: string): Promise<BenchEnv> {
+/**
+ * A fresh PostgreSQL, migrated and seeded with the demo users, and the API on it: in this
+ * process, or (`apiProcess`) as its own process like a real deployment, so that the API and
+ * the workstation do not share one event loop.
+ */
+export async function startBenchEnv(
+  name: string,
+  options: { apiProcess?: boolean } = {},
+): Promise<BenchEnv> {
   const postgres = await startPostgres(name);
   let api: CentralApi;
   try {
-    api = await startCentralApi({
-      port: 0,
-      databaseUrl: postgres.url,
-      seed: true,
-      jwtSecret: BENCH_JWT_SECRET,
-    });
+    if (options.apiProcess) {
+      const service = await startCentralApiProcess(postgres.url, await freePort());
+      api = { url: service.ready, close: () => service.stop() };
+    } else {
+      api = await startCentralApi({
+        port: 0,
+        databaseUrl: postgres.url,
+        seed: true,
+        jwtSecret: BENCH_JWT_SECRET,
+      });
+    }
   } catch (error) {
     await postgres.stop();
     throw error;

@@ -146,6 +146,13 @@ export function openPostgres(databaseUrl: string): Db {
     transaction: async (fn, opts) => {
       const client = await pool.connect();
       let broken = false;
+      // A checked-out client has no listener of the pool's: a database shutdown reaching it
+      // between two statements would be an unhandled 'error' and crash the process. Mark it
+      // broken instead; the statement in progress or the next one fails (transient, 503).
+      const onError = () => {
+        broken = true;
+      };
+      client.on('error', onError);
       try {
         await client.query(
           opts?.isolation === 'repeatable read' ? 'begin isolation level repeatable read' : 'begin',
@@ -161,6 +168,7 @@ export function openPostgres(databaseUrl: string): Db {
         }
         throw error;
       } finally {
+        client.off('error', onError);
         client.release(broken);
       }
     },

@@ -227,6 +227,16 @@ export function clockSkewMs(clientNow: string | undefined, serverNow = Date.now(
   return Number.isFinite(client) ? serverNow - client : 0;
 }
 
+/**
+ * Below this, a measured skew is network delay and clock jitter, not a wrong clock: the
+ * workstation's times are taken as they are (a correct clock is never "corrected").
+ */
+export const SKEW_TOLERANCE_MS = 2_000;
+
+/** The correction applied to the push's `recordedAt`s: the skew, or 0 within tolerance. */
+export const skewCorrectionMs = (skewMs: number) =>
+  Math.abs(skewMs) < SKEW_TOLERANCE_MS ? 0 : skewMs;
+
 export async function pushMutations(
   db: Db,
   user: SignedInUser,
@@ -395,10 +405,16 @@ export async function syncRoutes(
       const skewMs = clockSkewMs(request.body.clientNow);
       // Clocks never order anything, but a wrong one is worth knowing about.
       if (request.body.clientNow !== undefined) {
-        const log = Math.abs(skewMs) >= 60_000 ? request.log.warn : request.log.info;
+        const log = skewCorrectionMs(skewMs) !== 0 ? request.log.warn : request.log.info;
         log.call(request.log, { clientId, skewMs }, 'workstation clock skew');
       }
-      const pushed = await pushMutations(db, user, clientId, request.body.mutations, skewMs);
+      const pushed = await pushMutations(
+        db,
+        user,
+        clientId,
+        request.body.mutations,
+        skewCorrectionMs(skewMs),
+      );
       if ('conflict' in pushed) return reply.code(409).send(pushed.conflict.body);
       return pushed.response;
     },

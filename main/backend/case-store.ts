@@ -409,9 +409,9 @@ export class CaseStore {
         // A case with nothing in the outbox needs no replay: its view is the server's row
         // (what rebase would write), set here in one statement. The bootstrap's fast path.
         const queued = new Set(
-          (this.db.prepare('SELECT DISTINCT case_id FROM outbox').all() as { case_id: string }[]).map(
-            (row) => row.case_id,
-          ),
+          (
+            this.db.prepare('SELECT DISTINCT case_id FROM outbox').all() as { case_id: string }[]
+          ).map((row) => row.case_id),
         );
         const upsertSettled = this.db.prepare(
           `INSERT INTO cases (id, number, owner_id, updated_at, server_json, view_json, pending)

@@ -366,17 +366,22 @@ describe('workstations after a reassignment', () => {
       ok: false,
       error: { code: 'CASE_NOT_FOUND' },
     });
-    expect(await call(agent1, 'sync.status', {})).toMatchObject({ pending: 0, rejected: 2 });
+    // Notes always merge: the note, written while the case was still agent01's, is on the
+    // case; the plan, an act of an owner they no longer are, is refused and kept.
+    expect(await call(agent1, 'sync.status', {})).toMatchObject({ pending: 0, rejected: 1 });
     const rejections = agent1.store.rejections();
     expect(rejections.map((r) => [r.name, r.code])).toEqual([
-      ['case.addNote@1', 'CASE_LEFT_SCOPE'],
       ['case.transition@1', 'CASE_LEFT_SCOPE'],
     ]);
-    expect(rejections[0]!.args).toMatchObject({ text: '离线时补充的记录' }); // the agent's words kept
-    expect(rejections[0]!.message).toMatch(/FORBIDDEN/);
+    expect(rejections[0]!.args).toMatchObject({ event: { plan: '联系清算部门核实' } }); // kept
+    expect(rejections[0]!.message).toMatch(/NOT_OWNER_OR_LEAD/);
 
-    // Every cache equals the server's view of its user.
+    // Every cache equals the server's view of its user; agent02 has the merged note too.
     await call(agent2, 'sync.now', {});
+    await call(lead, 'sync.now', {});
+    expect(
+      (await call(agent2, 'cases.get', { caseId: created.id })).notes.map((n) => n.text),
+    ).toEqual(['客户来电，已记录', '离线时补充的记录']);
     await expectCacheMatchesServer(agent1, database, 'agent01');
     await expectCacheMatchesServer(agent2, database, 'agent02');
     await expectCacheMatchesServer(lead, database, 'lead01');
