@@ -27,10 +27,20 @@ export class ApiRefusedError extends Error {
 }
 
 export class CentralApiClient {
+  /** How far the server's clock is ahead of this workstation's (0 when within 2 s). */
+  private skewMs = 0;
+
   constructor(
     readonly baseUrl: string,
     private readonly timeoutMs = 10_000,
+    /** The workstation's own, uncorrected clock. */
+    private readonly now: () => Date = () => new Date(),
   ) {}
+
+  /** The server's clock minus ours, learned from each answer's Date header. */
+  serverSkewMs(): number {
+    return this.skewMs;
+  }
 
   signIn(body: { username: string; password: string; clientId: string }) {
     return this.request('POST', '/auth/sign-in', SignInResponse, { body });
@@ -87,6 +97,12 @@ export class CentralApiClient {
       });
     } catch (error) {
       throw new ApiUnreachableError(`Central API unreachable: ${(error as Error).message}`);
+    }
+    // HTTP dates have one-second resolution: only a clearly wrong clock is corrected.
+    const serverDate = Date.parse(response.headers.get('date') ?? '');
+    if (Number.isFinite(serverDate)) {
+      const measured = serverDate + 500 - this.now().getTime();
+      this.skewMs = Math.abs(measured) > 2_000 ? measured : 0;
     }
     let text: string;
     try {

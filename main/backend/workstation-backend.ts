@@ -63,10 +63,13 @@ export class WorkstationBackend {
   private credentials: { username: string; password: string } | null = null;
 
   private constructor(private readonly options: WorkstationBackendOptions) {
-    this.now = options.now ?? (() => new Date());
+    const ownClock = options.now ?? (() => new Date());
+    // Once the central API has answered, the workstation counts on the server's time: a desk
+    // PC whose clock is hours off must not register cases or count deadlines by it.
+    this.now = () => new Date(ownClock().getTime() + this.api.serverSkewMs());
     this.db = openCacheDb(join(options.dataDir, 'cache.sqlite'));
     this.store = new CaseStore(this.db);
-    this.api = new CentralApiClient(options.apiUrl);
+    this.api = new CentralApiClient(options.apiUrl, undefined, ownClock);
     this.sync = new SyncEngine(
       this.store,
       this.api,

@@ -247,8 +247,8 @@ describe('a workstation clock 5 hours fast', () => {
     await api.close();
     const created = await call(backend, 'cases.create', intake('信用卡被盗刷三笔，急需处理'));
     const note = await call(backend, 'cases.addNote', { caseId: created.id, text: '已冻结卡片' });
-    // The workstation believes its own clock while offline.
-    expect(Date.parse(created.lifecycle.clock[0]!.at)).toBeGreaterThan(Date.now() + 4 * 3600_000);
+    // Offline, the workstation counts on the server's time it learned at sign-in, not its own.
+    expect(Math.abs(Date.parse(created.lifecycle.clock[0]!.at) - Date.now())).toBeLessThan(5_000);
     await inProcessApi(port);
     const synced = await call(backend, 'sync.now', {});
     expect(synced).toMatchObject({ state: 'online', pending: 0, rejected: 0 });
@@ -273,7 +273,7 @@ describe('a workstation clock 5 hours fast', () => {
       [created.id],
     );
     for (const h of history.rows) expect(h.at.getTime()).toBeLessThanOrEqual(serverNow);
-    // The note keeps the workstation's time for audit, stamped with the server's for order.
+    // The note's recorded time is the workstation's (corrected) time; the server stamps its own.
     const stored = (
       await database.query<{ created_at: Date; recorded_at: Date }>(
         'select created_at, recorded_at from case_notes where id = $1',
@@ -281,7 +281,7 @@ describe('a workstation clock 5 hours fast', () => {
       )
     ).rows[0]!;
     expect(stored.created_at.getTime()).toBeLessThanOrEqual(serverNow);
-    expect(stored.recorded_at.getTime()).toBeGreaterThan(serverNow + 4 * 3600_000);
+    expect(Math.abs(stored.recorded_at.getTime() - serverNow)).toBeLessThan(60_000);
     // And the workstation now shows the server's clock, deadlines included.
     const detail = await call(backend, 'cases.get', { caseId: created.id });
     expect(detail.case.lifecycle.clock[0]).toEqual(received);
@@ -312,8 +312,8 @@ describe('clock skew correction', () => {
       proxy.offline();
       const actedAt = Date.now();
       const created = await call(backend, 'cases.create', intake('跨行转账到账延迟两天'));
-      // Offline, the workstation believes its own clock.
-      expect(Date.parse(created.lifecycle.clock[0]!.at) - actedAt - offsetMs).toBeLessThan(2_000);
+      // Offline, the workstation already counts on the server's time it learned at sign-in.
+      expect(Math.abs(Date.parse(created.lifecycle.clock[0]!.at) - actedAt)).toBeLessThan(2_000);
       await new Promise((resolve) => setTimeout(resolve, 300)); // pushed a little later
       proxy.online();
       expect(await call(backend, 'sync.now', {})).toMatchObject({ pending: 0, rejected: 0 });
@@ -340,28 +340,17 @@ describe('clock skew correction', () => {
         new Date(frozen),
       );
       expect(serverDeadlines.length).toBeGreaterThan(0);
-      // The client counts from its own "now" (main/backend): exactly the server's lifecycle
-      // seen at the workstation's instant.
-      expect(detail.deadlines).toEqual(
-        computeDeadlines(detail.case.lifecycle.clock, CN_CBIRC_2020, CN_CALENDAR, now()),
-      );
-      if (offsetMs > 0) {
-        // Ahead: the same deadlines as the server's clock gives, due and warning instants
-        // alike; only what is left is counted from the workstation's own now.
-        expect(detail.deadlines.map(timeless)).toEqual(serverDeadlines.map(timeless));
-        for (const [i, deadline] of detail.deadlines.entries()) {
-          const truth = serverDeadlines[i]!;
-          if (truth.remainingMs === null) expect(deadline.remainingMs).toBeNull();
-          else expect(truth.remainingMs - deadline.remainingMs!).toBe(offsetMs);
-        }
+      // The client counts from the server's time too: the same deadlines, due and warning
+      // instants alike, and what is left within the Date header's one-second resolution.
+      expect(detail.deadlines.map(timeless)).toEqual(serverDeadlines.map(timeless));
+      for (const [i, deadline] of detail.deadlines.entries()) {
+        const truth = serverDeadlines[i]!;
+        if (truth.remainingMs === null) expect(deadline.remainingMs).toBeNull();
+        else expect(Math.abs(truth.remainingMs - deadline.remainingMs!)).toBeLessThan(2_000);
       }
     },
     60_000,
   );
-
-  // Behind, the client's own now is before the (now correct) receipt, so the shared clock
-  // shows no deadlines yet: the workstation must count from now + skew (main/backend).
-  it.todo('shows, on a workstation 3 hours behind, the deadlines of the server’s clock');
 });
 
 describe('notes always merge', () => {
@@ -567,10 +556,8 @@ async function leadStep(backend: WorkstationBackend, random: () => number) {
   }
 }
 
-/** The run's seed: SYNC_SEED when given (to replay a failure), else a fresh one. */
-const SEED = process.env.SYNC_SEED
-  ? Number(process.env.SYNC_SEED)
-  : Math.floor(Math.random() * 2 ** 31);
+/** The run's seed: fixed so CI is repeatable; SYNC_SEED explores others or replays a failure. */
+const SEED = process.env.SYNC_SEED ? Number(process.env.SYNC_SEED) : 20261123;
 
 describe('three workstations through flaky links', () => {
   it('end with identical views of every case they share, equal to PostgreSQL', async () => {
