@@ -457,15 +457,14 @@ export async function addNote(
   const { user } = ctx;
   const isOwner = target.owner_id === user.id;
   const isTeamLead = user.role === 'lead' && user.teamId !== null && target.team_id === user.teamId;
-  // Notes always merge: a note written offline by the owner of the time stays, even if the
-  // case changed hands before it arrived. The user owned the case when they wrote it if a
-  // change of hands took it from them at that time or later (server clock, skew corrected).
+  // Notes always merge (a business decision): a note from someone who owned the case stays,
+  // even when a lead moved the case while they were offline and they wrote it not knowing.
+  // It is flagged in the history; a former owner can write to the case but no longer read it.
   let previousOwner = false;
   if (!isOwner && !isTeamLead) {
     const former = await tx.query(
-      `select 1 from case_scope_changes
-        where case_id = $1 and old_owner_id = $2 and at >= $3 limit 1`,
-      [args.caseId, user.id, correctedTime(ctx, recordedAt)],
+      `select 1 from case_scope_changes where case_id = $1 and old_owner_id = $2 limit 1`,
+      [args.caseId, user.id],
     );
     previousOwner = former.rows.length > 0;
   }

@@ -354,7 +354,7 @@ describe('clock skew correction', () => {
 });
 
 describe('notes always merge', () => {
-  it('accepts a note queued offline by the owner of the time after a lead reassigned the case, and rejects their resolve', async () => {
+  it('accepts a note the agent wrote offline after a lead reassigned the case, and rejects their resolve', async () => {
     const api = await inProcessApi();
     const proxy = await FaultProxy.start(Number(new URL(api.url).port));
     cleanups.push(() => proxy.close());
@@ -389,11 +389,8 @@ describe('notes always merge', () => {
     expect(await call(agent, 'sync.now', {})).toMatchObject({ pending: 0, rejected: 0 });
     await call(lead, 'sync.now', {});
 
-    // The agent's link goes down; they write a note while the case is still theirs...
     proxy.offline();
-    const note = await call(agent, 'cases.addNote', { caseId, text: '客户同意等待三个工作日' });
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    // ...the lead hands the case to agent02 meanwhile...
+    // The agent's link goes down; the lead hands the case to agent02 meanwhile...
     const before = await call(lead, 'cases.get', { caseId });
     expect(before.allowedEvents).toContain('REASSIGN');
     await call(lead, 'cases.transition', {
@@ -401,7 +398,8 @@ describe('notes always merge', () => {
       event: { type: 'REASSIGN', toUserId: 'u-agent02', reason: '坐席休假' },
     });
     expect(await call(lead, 'sync.now', {})).toMatchObject({ pending: 0, rejected: 0 });
-    // ...and the agent, unaware, resolves it.
+    // ...and the agent, unaware, adds a note and resolves it.
+    const note = await call(agent, 'cases.addNote', { caseId, text: '客户同意等待三个工作日' });
     const resolving = await call(agent, 'cases.get', { caseId });
     expect(resolving.allowedEvents).toContain('RESOLVE');
     await call(agent, 'cases.transition', {
