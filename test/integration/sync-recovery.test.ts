@@ -10,25 +10,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemorySecretStore } from '../../main/backend/secret-store';
 import type { WorkstationBackend } from '../../main/backend/workstation-backend';
 import { DEMO_PASSWORD } from '../../server/seed';
+import { startPostgres, type TestPostgres } from '../support/postgres';
 import { freePort, startCentralApiProcess, type Service } from '../support/processes';
-import {
-  call,
-  FaultProxy,
-  intake,
-  openWorkstation,
-  startRestartablePostgres,
-  waitFor,
-  type RestartablePostgres,
-} from './sync-support';
+import { call, FaultProxy, intake, openWorkstation, waitFor } from './sync-support';
 
-let postgres: RestartablePostgres;
+let postgres: TestPostgres;
 /** A pool, not a client: it outlives a restart of the database. */
 let database: pg.Pool;
 let dir: string;
 const cleanups: (() => Promise<unknown>)[] = [];
 
 beforeAll(async () => {
-  postgres = await startRestartablePostgres('sync_recovery');
+  postgres = await startPostgres('sync_recovery');
   database = new pg.Pool({ connectionString: postgres.url, max: 2 });
   database.on('error', () => {});
   dir = mkdtempSync(join(tmpdir(), 'cw-recovery-'));

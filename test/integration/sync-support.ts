@@ -1,14 +1,8 @@
 // Helpers of the sync integration tests: a TCP proxy that can cut a workstation off (and
 // cut replies mid-flight), workstation backends, and the server's truth read straight from
 // PostgreSQL to compare caches with.
-import { execFile, execFileSync } from 'node:child_process';
-import { chownSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { expect } from 'vitest';
 import pg from 'pg';
 import { CaseRecord, type Note } from '../../shared/case-views';
@@ -217,114 +211,4 @@ export async function expectCacheMatchesServer(
     );
   }
   return new Set(server.keys());
-}
-
-// --- a PostgreSQL that can be restarted ---------------------------------------------------
-// test/support/postgres.ts's cluster, with the two pg_ctl commands exposed: `halt()` stops
-// it as an operator would (`-m fast`: sessions terminated, open transactions rolled back),
-// `resume()` starts it again on the same port and data.
-
-const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
-const asRoot = process.getuid?.() === 0;
-
-function pgCommand(binary: string, args: string[]): [string, string[]] {
-  const path = join(PG_BIN, binary);
-  return asRoot ? ['runuser', ['-u', 'postgres', '--', path, ...args]] : [path, args];
-}
-
-async function pgTool(binary: string, args: string[]): Promise<void> {
-  const [file, argv] = pgCommand(binary, args);
-  await promisify(execFile)(file, argv, { timeout: 60_000 });
-}
-
-export interface RestartablePostgres {
-  url: string;
-  halt(): Promise<void>;
-  resume(): Promise<void>;
-  stop(): Promise<void>;
-}
-
-export async function startRestartablePostgres(database: string): Promise<RestartablePostgres> {
-  const dir = await mkdtemp(join(tmpdir(), 'case-pg-restart-'));
-  const dataDir = join(dir, 'data');
-  if (asRoot) {
-    const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres']).toString().trim());
-    chownSync(dir, id('-u'), id('-g'));
-  }
-  await pgTool('initdb', [
-    '-D',
-    dataDir,
-    ...'-A trust -U postgres -E UTF8 --locale=C.UTF-8 --no-sync'.split(' '),
-  ]);
-  let port = 0;
-  const start = () =>
-    pgTool('pg_ctl', [
-      'start',
-      '-D',
-      dataDir,
-      '-w',
-      '-t',
-      '30',
-      '-l',
-      join(dir, 'server.log'),
-      '-o',
-      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
-    ]);
-  for (let attempt = 1; ; attempt++) {
-    port = await freeLocalPort();
-    try {
-      await start();
-      break;
-    } catch (error) {
-      if (attempt >= 3) throw error;
-    }
-  }
-  let running = true;
-  const stopNow = () => {
-    if (!running) return;
-    const [file, argv] = pgCommand('pg_ctl', ['stop', '-D', dataDir, '-m', 'immediate']);
-    try {
-      execFileSync(file, argv, { stdio: 'ignore' });
-    } catch {
-      // already gone
-    }
-  };
-  process.once('exit', stopNow);
-  const admin = new pg.Client({
-    connectionString: `postgres://postgres@127.0.0.1:${port}/postgres`,
-  });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${database}`);
-  } finally {
-    await admin.end();
-  }
-  return {
-    url: `postgres://postgres@127.0.0.1:${port}/${database}`,
-    halt: async () => {
-      await pgTool('pg_ctl', ['stop', '-D', dataDir, '-m', 'fast', '-w']);
-      running = false;
-    },
-    resume: async () => {
-      await start();
-      running = true;
-    },
-    stop: async () => {
-      process.off('exit', stopNow);
-      if (running) await pgTool('pg_ctl', ['stop', '-D', dataDir, '-m', 'fast', '-w']);
-      running = false;
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-function freeLocalPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -4,11 +4,11 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { chownSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { freePort } from './processes';
 
 const run = promisify(execFile);
 const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
@@ -16,6 +16,10 @@ const asRoot = process.getuid?.() === 0;
 
 export interface TestPostgres {
   url: string;
+  /** Stops the server as an operator would (`-m fast`), keeping its data and port. */
+  halt(): Promise<void>;
+  /** Starts a halted server again on the same data and port. */
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -29,17 +33,6 @@ async function pgTool(binary: string, args: string[]): Promise<void> {
   await run(file, argv, { timeout: 60_000 });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 export async function startPostgres(database = 'case_test'): Promise<TestPostgres> {
   if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new Error(`not a database name: ${database}`);
   const dir = await mkdtemp(join(tmpdir(), 'case-pg-'));
@@ -51,24 +44,25 @@ export async function startPostgres(database = 'case_test'): Promise<TestPostgre
   const initdbFlags = '-A trust -U postgres -E UTF8 --locale=C.UTF-8 --no-sync'.split(' ');
   await pgTool('initdb', ['-D', dataDir, ...initdbFlags]);
 
-  let port: number;
+  let port = 0;
+  const start = () =>
+    pgTool('pg_ctl', [
+      'start',
+      '-D',
+      dataDir,
+      '-w',
+      '-t',
+      '30',
+      '-l',
+      join(dir, 'server.log'),
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
+    ]);
   // The free port may be taken between the probe and the start: try a few.
   for (let attempt = 1; ; attempt++) {
     port = await freePort();
     try {
-      const serverFlags = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
-      await pgTool('pg_ctl', [
-        'start',
-        '-D',
-        dataDir,
-        '-w',
-        '-t',
-        '30',
-        '-l',
-        join(dir, 'server.log'),
-        '-o',
-        serverFlags,
-      ]);
+      await start();
       break;
     } catch (error) {
       if (attempt >= 3) {
@@ -79,8 +73,9 @@ export async function startPostgres(database = 'case_test'): Promise<TestPostgre
   }
 
   let stopped = false;
+  let running = true;
   const stopNow = () => {
-    if (stopped) return;
+    if (stopped || !running) return;
     stopped = true;
     const [file, argv] = command('pg_ctl', ['stop', '-D', dataDir, '-m', 'immediate']);
     try {
@@ -104,12 +99,20 @@ export async function startPostgres(database = 'case_test'): Promise<TestPostgre
 
   return {
     url: `postgres://postgres@127.0.0.1:${port}/${database}`,
+    halt: async () => {
+      await pgTool('pg_ctl', ['stop', '-D', dataDir, '-m', 'fast', '-w']);
+      running = false;
+    },
+    resume: async () => {
+      await start();
+      running = true;
+    },
     stop: async () => {
       if (stopped) return;
       stopped = true;
       process.off('exit', stopNow);
       try {
-        await pgTool('pg_ctl', ['stop', '-D', dataDir, '-m', 'fast', '-w']);
+        if (running) await pgTool('pg_ctl', ['stop', '-D', dataDir, '-m', 'fast', '-w']);
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
