@@ -93,6 +93,27 @@ export interface SyncMachineInput {
   policy?: Partial<BackoffPolicy>;
 }
 
+/** What a push or a pull in flight does with failures and with requests that arrive meanwhile. */
+const IN_FLIGHT = {
+  NETWORK_FAILED: [
+    // Asked for while this attempt was failing (the agent's button, the stream back):
+    // that request deserves an attempt of its own, now; the failure still counts.
+    {
+      guard: and(['currentOp', 'againSync']),
+      target: 'pushing',
+      reenter: true,
+      actions: ['failed', 'startOp'],
+    },
+    { guard: 'currentOp', target: 'offline', actions: 'failed' },
+  ],
+  UNAUTHORIZED: { guard: 'currentOp', target: 'token_expired', actions: 'tokenExpired' },
+  // A sign-in mid-run (maybe another user): start over, what is in flight is stale.
+  SIGNED_IN: { target: 'pushing', reenter: true, actions: ['signedIn', 'startOp'] },
+  REAUTHENTICATED: { actions: ['reauthenticated', 'wantSync'] },
+  SYNC_REQUESTED: { actions: 'wantSync' },
+  NETWORK_BACK: { actions: 'wantSync' },
+} as const;
+
 export const syncMachine = setup({
   types: {
     context: {} as SyncContext,
@@ -202,23 +223,7 @@ export const syncMachine = setup({
     pushing: {
       on: {
         PUSH_DONE: { guard: 'currentOp', target: 'pulling', actions: ['succeeded', 'startOp'] },
-        NETWORK_FAILED: [
-          // Asked for while this attempt was failing (the agent's button, the stream back):
-          // that request deserves an attempt of its own, now; the failure still counts.
-          {
-            guard: and(['currentOp', 'againSync']),
-            target: 'pushing',
-            reenter: true,
-            actions: ['failed', 'startOp'],
-          },
-          { guard: 'currentOp', target: 'offline', actions: 'failed' },
-        ],
-        UNAUTHORIZED: { guard: 'currentOp', target: 'token_expired', actions: 'tokenExpired' },
-        // A sign-in mid-run (maybe another user): start over, what is in flight is stale.
-        SIGNED_IN: { target: 'pushing', reenter: true, actions: ['signedIn', 'startOp'] },
-        REAUTHENTICATED: { actions: ['reauthenticated', 'wantSync'] },
-        SYNC_REQUESTED: { actions: 'wantSync' },
-        NETWORK_BACK: { actions: 'wantSync' },
+        ...IN_FLIGHT,
         // A pull follows this push, from a snapshot taken after the poke: nothing to note.
       },
     },
@@ -238,23 +243,7 @@ export const syncMachine = setup({
           },
           { guard: 'currentOp', target: 'idle', actions: ['succeeded', 'pulled'] },
         ],
-        NETWORK_FAILED: [
-          // Asked for while this attempt was failing (the agent's button, the stream back):
-          // that request deserves an attempt of its own, now; the failure still counts.
-          {
-            guard: and(['currentOp', 'againSync']),
-            target: 'pushing',
-            reenter: true,
-            actions: ['failed', 'startOp'],
-          },
-          { guard: 'currentOp', target: 'offline', actions: 'failed' },
-        ],
-        UNAUTHORIZED: { guard: 'currentOp', target: 'token_expired', actions: 'tokenExpired' },
-        // A sign-in mid-run (maybe another user): start over, what is in flight is stale.
-        SIGNED_IN: { target: 'pushing', reenter: true, actions: ['signedIn', 'startOp'] },
-        REAUTHENTICATED: { actions: ['reauthenticated', 'wantSync'] },
-        SYNC_REQUESTED: { actions: 'wantSync' },
-        NETWORK_BACK: { actions: 'wantSync' },
+        ...IN_FLIGHT,
         POKED: { actions: 'wantPull' },
       },
     },
