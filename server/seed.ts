@@ -12,7 +12,6 @@ import {
   type BusinessLine,
   type CaseType,
   type Channel,
-  type Priority,
   type Role,
 } from '../shared/domain';
 import {
@@ -141,7 +140,6 @@ const PHONE_MODELS = [
 interface ComplaintStory {
   businessLine: BusinessLine;
   type: CaseType;
-  priority: Priority;
   channels: readonly Channel[];
   tell(random: Random): { description: string; expectation: string; resolution: string };
 }
@@ -151,7 +149,6 @@ const STORIES: readonly ComplaintStory[] = [
   {
     businessLine: 'fees',
     type: 'complaint',
-    priority: 'normal',
     channels: ['phone', 'app', 'chat'],
     tell: (random) => {
       const fee = pick(random, [100, 200, 300, 480]);
@@ -165,7 +162,6 @@ const STORIES: readonly ComplaintStory[] = [
   {
     businessLine: 'payment',
     type: 'complaint',
-    priority: 'high',
     channels: ['phone', 'app'],
     tell: (random) => {
       const amount = between(random, 5, 500) * 100;
@@ -179,7 +175,6 @@ const STORIES: readonly ComplaintStory[] = [
   {
     businessLine: 'wealth',
     type: 'complaint',
-    priority: 'normal',
     channels: ['phone', 'branch', 'letter'],
     tell: (random) => {
       const amount = between(random, 5, 100);
@@ -196,7 +191,6 @@ const STORIES: readonly ComplaintStory[] = [
   {
     businessLine: 'digital',
     type: 'complaint',
-    priority: 'high',
     channels: ['app', 'phone', 'social'],
     tell: (random) => ({
       description: `客户反映近${between(random, 2, 10)}天手机银行APP卡顿严重，登录后频繁闪退，无法查询明细和转账，重装后仍无改善。机型：${pick(random, PHONE_MODELS)}。`,
@@ -207,7 +201,6 @@ const STORIES: readonly ComplaintStory[] = [
   {
     businessLine: 'conduct',
     type: 'complaint',
-    priority: 'normal',
     channels: ['branch', 'phone', 'letter'],
     tell: (random) => ({
       description: `客户称在${pick(random, DEMO_BRANCHES).name}办理业务时排队约${between(random, 40, 120)}分钟，大堂经理服务态度冷淡，询问办理进度时不予理睬。`,
@@ -218,7 +211,6 @@ const STORIES: readonly ComplaintStory[] = [
   {
     businessLine: 'card',
     type: 'complaint',
-    priority: 'urgent',
     channels: ['phone'],
     tell: (random) => {
       const amount = between(random, 10, 200) * 100;
@@ -232,7 +224,6 @@ const STORIES: readonly ComplaintStory[] = [
   {
     businessLine: 'digital',
     type: 'suggestion',
-    priority: 'suggestion',
     channels: ['app', 'email'],
     tell: () => ({
       description:
@@ -244,7 +235,6 @@ const STORIES: readonly ComplaintStory[] = [
   {
     businessLine: 'account',
     type: 'inquiry',
-    priority: 'normal',
     channels: ['phone', 'branch'],
     tell: () => ({
       description: '客户咨询借记卡被限制非柜面交易的原因及解除方式，称近期没有异常操作。',
