@@ -9,7 +9,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { PROTOCOL_VERSION } from '../shared/sync-protocol';
+import { PROTOCOL_VERSION, SERVER_TIME_HEADER } from '../shared/sync-protocol';
 import { installErrorHandling } from './api-errors';
 import { authRoutes } from './auth';
 import type { Db } from './db';
@@ -36,6 +36,10 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
   const pokes = new PokeHub(opts.db);
   app.addHook('preClose', async () => pokes.endStreams());
   app.addHook('onClose', async () => pokes.close());
+  // The Date header has one-second resolution; workstations set their clock by this one.
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header(SERVER_TIME_HEADER, new Date().toISOString());
+  });
 
   // Registered first: its onRoute hook must see every route declared after it.
   void app.register(swagger, {

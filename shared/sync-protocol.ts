@@ -6,6 +6,8 @@ import { CaseIntake, NoteText, Role } from './domain';
 import { CaseEventInput } from './lifecycle/case-machine';
 
 export const PROTOCOL_VERSION = 1;
+/** The server's time to the millisecond on every answer (the Date header has whole seconds). */
+export const SERVER_TIME_HEADER = 'x-server-time';
 
 export const CreateCaseArgs = z.object({
   caseId: z.uuid(),

@@ -4,6 +4,7 @@ import {
   PullResponse,
   PushResponse,
   SignInResponse,
+  SERVER_TIME_HEADER,
   SYNC_EVENTS_PATH,
   type PushRequest,
 } from '../../shared/sync-protocol';
@@ -37,7 +38,21 @@ export class CentralApiClient {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** The server's clock minus ours, learned from each answer's Date header. */
+  /**
+   * The server's clock minus ours, from each answer: its millisecond time header taken at the
+   * middle of the round trip, or the whole-second Date header of a server that lacks it.
+   * Only a clearly wrong clock is corrected, so that jitter does not move deadlines about.
+   */
+  private learnSkew(headers: Headers, sentAt: number): void {
+    const receivedAt = this.now().getTime();
+    const precise = Date.parse(headers.get(SERVER_TIME_HEADER) ?? '');
+    const measured = Number.isFinite(precise)
+      ? precise - (sentAt + receivedAt) / 2
+      : Date.parse(headers.get('date') ?? '') + 500 - receivedAt;
+    if (Number.isFinite(measured)) this.skewMs = Math.abs(measured) > 2_000 ? measured : 0;
+  }
+
+  /** The server's clock minus ours, learned from each answer. */
   serverSkewMs(): number {
     return this.skewMs;
   }
@@ -84,6 +99,7 @@ export class CentralApiClient {
     options: { body?: unknown; token?: string; signal?: AbortSignal },
   ): Promise<z.infer<T>> {
     let response: Response;
+    const sentAt = this.now().getTime();
     const timeout = AbortSignal.timeout(this.timeoutMs);
     try {
       response = await fetch(new URL(path, this.baseUrl), {
@@ -98,12 +114,7 @@ export class CentralApiClient {
     } catch (error) {
       throw new ApiUnreachableError(`Central API unreachable: ${(error as Error).message}`);
     }
-    // HTTP dates have one-second resolution: only a clearly wrong clock is corrected.
-    const serverDate = Date.parse(response.headers.get('date') ?? '');
-    if (Number.isFinite(serverDate)) {
-      const measured = serverDate + 500 - this.now().getTime();
-      this.skewMs = Math.abs(measured) > 2_000 ? measured : 0;
-    }
+    this.learnSkew(response.headers, sentAt);
     let text: string;
     try {
       text = await response.text();
