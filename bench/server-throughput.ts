@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { CentralApiClient } from '../main/backend/central-api-client';
+import { PUSH_BATCH_SIZE } from '../main/backend/sync-engine';
 import { PROTOCOL_VERSION, type Mutation } from '../shared/sync-protocol';
 import {
   DEMO_PASSWORD,
@@ -20,7 +21,8 @@ import {
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 4);
 const PER_CLIENT = 500;
-const BATCH = 50;
+// As the workstation pushes: a full outbox goes in pushes of this many.
+const BATCH = PUSH_BATCH_SIZE;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
 async function main() {

@@ -78,8 +78,6 @@ export const PullQuery = z.object({
 });
 export type PullQuery = z.infer<typeof PullQuery>;
 
-type MutationStep = { result: MutationResult } | { conflict: SeqConflict };
-
 interface StoredResult {
   seq: string | number;
   mutation_id: string;
@@ -112,18 +110,29 @@ function applyMutation(tx: Db, ctx: WriteContext, mutation: Mutation): Promise<M
   }
 }
 
+/** At most this many mutations share a transaction (and hold the version lock together). */
+export const MUTATIONS_PER_TRANSACTION = 100;
+
+type ChunkOutcome = { results: MutationResult[]; conflict?: SeqConflict };
+
 /**
- * One mutation, one transaction: the client's row locked first (so two pushes of one
- * workstation queue up), a seq check, then the version bump, the change, its history,
- * its result and the new last_seq, all committed together or not at all.
+ * A run of a push's mutations, one transaction: the client's row locked first (so two
+ * pushes of one workstation queue up), the seq checks, then one version bump for all of
+ * them, each change with its history under a savepoint of its own, their results and the
+ * new last_seq, committed together or not at all. One commit per run instead of one per
+ * mutation is what lets the server keep up with a bare insert loop; each mutation still
+ * gets its own answer, and a retry after a lost response gets the same answers.
+ * A seq conflict stops the run: what came before it commits, the conflict is answered.
  */
-async function processMutation(
+async function processChunk(
   db: Db,
   user: SignedInUser,
   clientId: string,
-  mutation: Mutation,
+  mutations: Mutation[],
   skewMs: number,
-): Promise<MutationStep> {
+  /** Each mutation under a savepoint, so that data the database refuses rejects just it. */
+  careful: boolean,
+): Promise<ChunkOutcome> {
   return db.transaction(async (tx) => {
     await tx.query(
       `insert into sync_clients (client_id, user_id, last_seq) values ($1, $2, 0)
@@ -136,84 +145,153 @@ async function processMutation(
     );
     const lastSeq = Number(client.rows[0]!.last_seq);
 
-    if (mutation.seq <= lastSeq) {
-      // Already processed (its response was lost): answer the stored result, apply nothing.
-      const stored = await tx.query<StoredResult>(
+    // Already processed (their responses were lost): answered from the stored results.
+    const repeatedSeqs = mutations.filter((m) => m.seq <= lastSeq).map((m) => m.seq);
+    const stored = new Map<number, StoredResult>();
+    if (repeatedSeqs.length > 0) {
+      const rows = await tx.query<StoredResult>(
         `select seq, mutation_id, status, code, message from mutation_results
-          where client_id = $1 and seq = $2`,
-        [clientId, mutation.seq],
+          where client_id = $1 and seq = any($2::bigint[])`,
+        [clientId, repeatedSeqs],
       );
-      const row = stored.rows[0];
-      if (row && row.mutation_id === mutation.id) return { result: storedResult(row) };
-      return stopWith('SEQ_REUSED', `Seq ${mutation.seq} was used by another mutation.`, lastSeq);
+      for (const row of rows.rows) stored.set(Number(row.seq), row);
     }
-    if (mutation.seq > lastSeq + 1) {
-      return stopWith('OUT_OF_ORDER', `Expected seq ${lastSeq + 1}, got ${mutation.seq}.`, lastSeq);
-    }
-    const reused = await tx.query('select 1 from mutation_results where mutation_id = $1', [
-      mutation.id,
-    ]);
-    if (reused.rows.length > 0) {
-      return stopWith('MUTATION_ID_REUSED', `Mutation ${mutation.id} was already pushed.`, lastSeq);
+    const freshIds = mutations.filter((m) => m.seq > lastSeq).map((m) => m.id);
+    const usedIds = new Set<string>();
+    if (freshIds.length > 0) {
+      const rows = await tx.query<{ mutation_id: string }>(
+        'select mutation_id from mutation_results where mutation_id = any($1::uuid[])',
+        [freshIds],
+      );
+      for (const row of rows.rows) usedIds.add(row.mutation_id);
     }
 
-    const bumped = await tx.query<{ v: string | number; now: Date | string }>(
-      'update sync_version set v = v + 1 returning v, now() as now',
-    );
-    const ctx: WriteContext = {
-      user,
-      clientId,
-      version: String(bumped.rows[0]!.v),
-      now: new Date(bumped.rows[0]!.now).toISOString(),
-      skewMs,
-    };
-    let outcome: MutationOutcome;
-    await tx.query('savepoint apply_mutation');
-    try {
-      outcome = await applyMutation(tx, ctx, mutation);
-    } catch (error) {
-      if (!isPermanentDataError(error)) throw error;
-      // E.g. a NUL character in a text: the same push would fail forever, so it is refused
-      // and recorded like any other rejection, and the queue moves on.
-      await tx.query('rollback to savepoint apply_mutation');
-      outcome = {
-        status: 'rejected',
-        code: 'INVALID_DATA',
-        message: error instanceof Error ? error.message : 'The database refused the data.',
+    const results: MutationResult[] = [];
+    const fresh: { mutation: Mutation; result: MutationResult }[] = [];
+    let expected = lastSeq + 1;
+    let ctx: WriteContext | null = null;
+    let applied = false;
+    let conflict: SeqConflict | undefined;
+    for (const mutation of mutations) {
+      if (mutation.seq <= lastSeq) {
+        const row = stored.get(mutation.seq);
+        if (row && row.mutation_id === mutation.id) {
+          results.push(storedResult(row));
+          continue;
+        }
+        conflict = stopWith(
+          'SEQ_REUSED',
+          `Seq ${mutation.seq} was used by another mutation.`,
+          lastSeq,
+        );
+        break;
+      }
+      if (mutation.seq !== expected) {
+        conflict = stopWith(
+          'OUT_OF_ORDER',
+          `Expected seq ${expected}, got ${mutation.seq}.`,
+          expected - 1,
+        );
+        break;
+      }
+      if (usedIds.has(mutation.id)) {
+        conflict = stopWith(
+          'MUTATION_ID_REUSED',
+          `Mutation ${mutation.id} was already pushed.`,
+          expected - 1,
+        );
+        break;
+      }
+      usedIds.add(mutation.id);
+      // The version lock is taken only once there is something to write.
+      ctx ??= await versionedContext(tx, user, clientId, skewMs);
+      const outcome = careful
+        ? await applyWithinSavepoint(tx, ctx, mutation)
+        : await applyMutation(tx, ctx, mutation);
+      applied ||= outcome.status === 'applied';
+      const result: MutationResult = {
+        seq: mutation.seq,
+        mutationId: mutation.id,
+        status: outcome.status,
+        code: outcome.status === 'rejected' ? outcome.code : null,
+        message: outcome.status === 'rejected' ? outcome.message : null,
       };
+      fresh.push({ mutation, result });
+      results.push(result);
+      expected += 1;
+    }
+
+    if (fresh.length > 0) {
+      await tx.query(
+        `insert into mutation_results (client_id, seq, mutation_id, name, status, code, message)
+         select $1, * from unnest($2::bigint[], $3::uuid[], $4::text[], $5::text[], $6::text[],
+                                  $7::text[])`,
+        [
+          clientId,
+          fresh.map((f) => f.result.seq),
+          fresh.map((f) => f.result.mutationId),
+          fresh.map((f) => f.mutation.name),
+          fresh.map((f) => f.result.status),
+          fresh.map((f) => f.result.code),
+          fresh.map((f) => f.result.message),
+        ],
+      );
+      await tx.query('update sync_clients set last_seq = $2 where client_id = $1', [
+        clientId,
+        expected - 1,
+      ]);
     }
     // Delivered at commit, to every API process: their workstations pull.
-    if (outcome.status === 'applied') await notifyCaseChanges(tx);
-    const result: MutationResult = {
-      seq: mutation.seq,
-      mutationId: mutation.id,
-      status: outcome.status,
-      code: outcome.status === 'rejected' ? outcome.code : null,
-      message: outcome.status === 'rejected' ? outcome.message : null,
-    };
-    await tx.query(
-      `insert into mutation_results (client_id, seq, mutation_id, name, status, code, message)
-       values ($1, $2, $3, $4, $5, $6, $7)`,
-      [
-        clientId,
-        result.seq,
-        result.mutationId,
-        mutation.name,
-        result.status,
-        result.code,
-        result.message,
-      ],
-    );
-    await tx.query('update sync_clients set last_seq = $2 where client_id = $1', [
-      clientId,
-      mutation.seq,
-    ]);
-    return { result };
+    if (applied) await notifyCaseChanges(tx);
+    return { results, conflict };
   });
 }
 
-function stopWith(code: string, message: string, lastSeq: number): MutationStep {
-  return { conflict: { status: 409, body: { code, message, expectedSeq: lastSeq + 1 } } };
+/** Bumps the sync version (taking the writers' lock until commit) and stamps the writes. */
+async function versionedContext(
+  tx: Db,
+  user: SignedInUser,
+  clientId: string,
+  skewMs: number,
+): Promise<WriteContext> {
+  const bumped = await tx.query<{ v: string | number; now: Date | string }>(
+    'update sync_version set v = v + 1 returning v, now() as now',
+  );
+  return {
+    user,
+    clientId,
+    version: String(bumped.rows[0]!.v),
+    now: new Date(bumped.rows[0]!.now).toISOString(),
+    skewMs,
+  };
+}
+
+async function applyWithinSavepoint(
+  tx: Db,
+  ctx: WriteContext,
+  mutation: Mutation,
+): Promise<MutationOutcome> {
+  await tx.query('savepoint apply_mutation');
+  try {
+    const outcome = await applyMutation(tx, ctx, mutation);
+    await tx.query('release savepoint apply_mutation');
+    return outcome;
+  } catch (error) {
+    if (!isPermanentDataError(error)) throw error;
+    // E.g. a NUL character in a text: the same push would fail forever, so it is refused
+    // and recorded like any other rejection, and the queue moves on.
+    await tx.query('rollback to savepoint apply_mutation');
+    await tx.query('release savepoint apply_mutation');
+    return {
+      status: 'rejected',
+      code: 'INVALID_DATA',
+      message: error instanceof Error ? error.message : 'The database refused the data.',
+    };
+  }
+}
+
+function stopWith(code: string, message: string, lastSeq: number): SeqConflict {
+  return { status: 409, body: { code, message, expectedSeq: lastSeq + 1 } };
 }
 
 /**
@@ -246,10 +324,18 @@ export async function pushMutations(
   skewMs = 0,
 ): Promise<{ response: PushResponse } | { conflict: SeqConflict }> {
   const results: MutationResult[] = [];
-  for (const mutation of mutations) {
-    const step = await processMutation(db, user, clientId, mutation, skewMs);
-    if ('conflict' in step) return step;
-    results.push(step.result);
+  for (let from = 0; from < mutations.length; from += MUTATIONS_PER_TRANSACTION) {
+    const chunk = mutations.slice(from, from + MUTATIONS_PER_TRANSACTION);
+    // Savepoints cost two round trips a mutation, and refused data is rare: a run goes
+    // without them, and only when the database refuses something is it redone with them.
+    const outcome = await processChunk(db, user, clientId, chunk, skewMs, false).catch(
+      (error: unknown) => {
+        if (!isPermanentDataError(error)) throw error;
+        return processChunk(db, user, clientId, chunk, skewMs, true);
+      },
+    );
+    if (outcome.conflict) return { conflict: outcome.conflict };
+    results.push(...outcome.results);
   }
   const client = await db.query<{ last_seq: string | number }>(
     'select last_seq from sync_clients where client_id = $1',

@@ -61,6 +61,9 @@ export const MAX_PULL_PAGE_SIZE = 2000;
 /** An operation's answer arrived after the machine moved on: drop it. */
 class StaleOperation extends Error {}
 
+/** Mutations per push: what the server applies in one transaction (MUTATIONS_PER_TRANSACTION). */
+export const PUSH_BATCH_SIZE = 100;
+
 export class SyncEngine {
   private snapshot: SyncSnapshot;
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -87,7 +90,7 @@ export class SyncEngine {
       pokedPollIntervalMs: 30_000,
       baseBackoffMs,
       maxBackoffMs,
-      pushBatchSize: 100,
+      pushBatchSize: PUSH_BATCH_SIZE,
       pullPageSize: 500,
       bootstrapPageSize: MAX_PULL_PAGE_SIZE,
       pokes: true,

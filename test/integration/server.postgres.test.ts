@@ -10,6 +10,7 @@ import type { Mutation, PullResponse, PushResponse } from '../../shared/sync-pro
 import { buildServer } from '../../server/app';
 import { openDb, type Db } from '../../server/db';
 import { runMigrations } from '../../server/migrations';
+import { MUTATIONS_PER_TRANSACTION } from '../../server/sync';
 import { DEMO_PASSWORD, seedDemo } from '../../server/seed';
 import { startCentralApi } from '../../server/start';
 import { startPostgres, type TestPostgres } from '../support/postgres';
@@ -98,11 +99,7 @@ function addNote(seq: number, caseId: string, text = '已致电客户说明进�
   };
 }
 
-function transition(
-  seq: number,
-  caseId: string,
-  event: CaseEventInput,
-): Mutation {
+function transition(seq: number, caseId: string, event: CaseEventInput): Mutation {
   return {
     id: randomUUID(),
     seq,
@@ -398,7 +395,12 @@ describe('push', () => {
     const pushed = await pushOk(agent, [
       create,
       transition(2, caseId, { type: 'RECORD_FEEDBACK', score: 5 }),
-      transition(3, caseId, { type: 'RESOLVE', rootCause: '年费规则', solution: '   ', prevention: '培训' }),
+      transition(3, caseId, {
+        type: 'RESOLVE',
+        rootCause: '年费规则',
+        solution: '   ',
+        prevention: '培训',
+      }),
       transition(4, caseId, { type: 'RECORD_PLAN', plan: '核实消费笔数后退还年费' }),
     ]);
     expect(pushed.results.map((r) => [r.seq, r.status, r.code])).toEqual([
@@ -505,6 +507,56 @@ describe('push', () => {
       'applied',
     ]);
     expect(await count('case_notes', 'case_id = $1', [create.args.caseId])).toBe(1);
+  });
+
+  it('commits the mutations before a conflict in the same push, and answers the conflict', async () => {
+    const agent = await signIn('agent01');
+    const create = createCase(1);
+    const note = addNote(2, create.args.caseId);
+    // The third repeats the note's id: everything before it stays, nothing after it lands.
+    const response = await push(agent, [
+      create,
+      note,
+      { ...addNote(3, create.args.caseId), id: note.id },
+      addNote(4, create.args.caseId),
+    ]);
+    expect(response.statusCode).toBe(409);
+    expect(response.json()).toMatchObject({ code: 'MUTATION_ID_REUSED', expectedSeq: 3 });
+    expect(await count('case_notes', 'case_id = $1', [create.args.caseId])).toBe(1);
+    expect(await count('mutation_results', 'client_id = $1', [agent.clientId])).toBe(2);
+    // The retry of the good part answers from the stored results and goes on.
+    const retried = await pushOk(agent, [create, note, addNote(3, create.args.caseId)]);
+    expect(retried.results.map((r) => r.status)).toEqual(['applied', 'applied', 'applied']);
+    expect(retried.lastSeq).toBe(3);
+    expect(await count('case_notes', 'case_id = $1', [create.args.caseId])).toBe(2);
+  });
+
+  it('applies a push longer than one transaction in order, one version per transaction', async () => {
+    const agent = await signIn('agent01');
+    const create = createCase(1);
+    const total = MUTATIONS_PER_TRANSACTION * 2 + 5;
+    const mutations: Mutation[] = [create];
+    for (let seq = 2; seq <= total; seq++)
+      mutations.push(addNote(seq, create.args.caseId, `第${seq}条`));
+    const pushed = await pushOk(agent, mutations);
+    expect(pushed.results.map((r) => r.seq)).toEqual(mutations.map((m) => m.seq));
+    expect(pushed.results.every((r) => r.status === 'applied')).toBe(true);
+    expect(pushed.lastSeq).toBe(total);
+    const versions = await db.query<{ version: string; n: string }>(
+      `select version, count(*) as n from case_notes where case_id = $1 group by version order by version`,
+      [create.args.caseId],
+    );
+    // Notes 2..100 share the first transaction's version with the case, then 100 and 5.
+    expect(versions.rows.map((r) => Number(r.n))).toEqual([
+      MUTATIONS_PER_TRANSACTION - 1,
+      MUTATIONS_PER_TRANSACTION,
+      5,
+    ]);
+    const caseVersion = await db.query<{ version: string }>(
+      'select version from cases where id = $1',
+      [create.args.caseId],
+    );
+    expect(caseVersion.rows[0]!.version).toBe(versions.rows[0]!.version);
   });
 
   it('refuses mutations pushed for another workstation than the token’s', async () => {
@@ -644,7 +696,13 @@ describe('pull', () => {
     const { pages, cursor } = await pullAll(lead, '0', 3);
     expect(pages.length).toBeGreaterThan(3);
     expect(cursor).toBe(whole.cursor);
-    for (const page of pages) expect(page.cases.length + page.notes.length).toBeLessThanOrEqual(3);
+    // A page holds the limit, plus the rest of its last transaction's rows (ties stay together).
+    for (const page of pages) {
+      const tie =
+        (await count('cases', 'version = $1', [page.cursor])) +
+        (await count('case_notes', 'version = $1', [page.cursor]));
+      expect(page.cases.length + page.notes.length).toBeLessThanOrEqual(Math.max(3, tie + 2));
+    }
     const cursors = pages.map((p) => BigInt(p.cursor));
     expect(cursors).toEqual([...cursors].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
     const paged = pages.flatMap((p) => p.cases.map((c) => c.id));
