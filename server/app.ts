@@ -11,8 +11,13 @@ import {
 import { z } from 'zod';
 import { PROTOCOL_VERSION, SERVER_TIME_HEADER } from '../shared/sync-protocol';
 import { installErrorHandling } from './api-errors';
+import { attachmentsRoutes } from './attachments';
 import { authRoutes } from './auth';
+import { customersRoutes } from './customers';
 import type { Db } from './db';
+import { knowledgeRoutes } from './knowledge';
+import { peopleRoutes } from './people';
+import { policiesRoutes } from './policies';
 import { PokeHub, pokeRoutes } from './pokes';
 import { syncRoutes } from './sync';
 
@@ -74,6 +79,11 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     routes.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     await routes.register(authRoutes, { db: opts.db, jwtSecret: opts.jwtSecret });
     await routes.register(syncRoutes, { db: opts.db, jwtSecret: opts.jwtSecret });
+    await routes.register(peopleRoutes, { db: opts.db, jwtSecret: opts.jwtSecret });
+    await routes.register(customersRoutes, { db: opts.db, jwtSecret: opts.jwtSecret });
+    await routes.register(knowledgeRoutes, { db: opts.db, jwtSecret: opts.jwtSecret });
+    await routes.register(policiesRoutes, { db: opts.db, jwtSecret: opts.jwtSecret });
+    await routes.register(attachmentsRoutes, { db: opts.db, jwtSecret: opts.jwtSecret });
     await routes.register(pokeRoutes, {
       db: opts.db,
       jwtSecret: opts.jwtSecret,

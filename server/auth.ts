@@ -93,6 +93,16 @@ export function requireSignIn(db: Db, jwtSecret: Uint8Array) {
   };
 }
 
+/** 403 FORBIDDEN unless the signed-in user holds one of these roles. */
+export function requireRole(user: SignedInUser, ...roles: Role[]): void {
+  if (!roles.includes(user.role)) {
+    throw new ApiFailure(403, {
+      code: 'FORBIDDEN',
+      message: `This needs the role ${roles.join(' or ')}; you are ${user.role}.`,
+    });
+  }
+}
+
 const errorResponses = { 400: ApiError, 401: ApiError, 503: ApiError };
 
 export async function authRoutes(

@@ -277,7 +277,11 @@ function workedPath(
           solution: told.resolution,
           prevention: pick(random, PREVENTIONS),
         };
-  const notify: CaseEventInput = { type: 'NOTIFY_CUSTOMER', channel: 'phone', summary: told.resolution };
+  const notify: CaseEventInput = {
+    type: 'NOTIFY_CUSTOMER',
+    channel: 'phone',
+    summary: told.resolution,
+  };
   if (target === 'resolved') return [decision];
   if (target === 'awaiting_feedback') return [decision, notify];
   return [decision, notify, { type: 'RECORD_FEEDBACK', score: between(random, 3, 5) }];
@@ -429,7 +433,9 @@ export async function seedDemo(
         const event = { ...step, actor, at: at.toISOString() } as CaseEvent;
         const verdict = decideCaseEvent(state.status, state.lifecycle, event);
         if (!verdict.ok) {
-          throw new Error(`seed walked an illegal path: ${step.type} from ${state.status}: ${verdict.code}`);
+          throw new Error(
+            `seed walked an illegal path: ${step.type} from ${state.status}: ${verdict.code}`,
+          );
         }
         const stamp = await stampAt(owner.id, at);
         const after = { status: verdict.state, lifecycle: verdict.context };
