@@ -1,14 +1,14 @@
 // The same migrations, seed and sync path on embedded PGlite, the default when no
 // DATABASE_URL is given: proves the SQL suits both engines.
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Mutation, PullResponse, PushResponse } from '../../shared/sync-protocol';
 import { buildServer } from '../../server/app';
 import { openPglite, type Db } from '../../server/db';
-import { runMigrations } from '../../server/migrations';
+import { MIGRATIONS_DIR, runMigrations } from '../../server/migrations';
 import { DEMO_PASSWORD, seedDemo } from '../../server/seed';
 
 const jwtSecret = new TextEncoder().encode('pglite-secret-pglite-secret-pglite');
@@ -27,7 +27,9 @@ describe('embedded PGlite', () => {
     const clientId = randomUUID();
     let db: Db = await openPglite(dataDir);
     try {
-      expect(await runMigrations(db)).toEqual(['001_init.sql', '002_case_scope_changes.sql']);
+      const files = (await readdir(MIGRATIONS_DIR)).filter((f) => f.endsWith('.sql')).sort();
+      expect(files.slice(0, 2)).toEqual(['001_init.sql', '002_case_scope_changes.sql']);
+      expect(await runMigrations(db)).toEqual(files);
       expect(await runMigrations(db)).toEqual([]);
       expect(await seedDemo(db, { cases: 4 })).toMatchObject({ seeded: true, cases: 4 });
       expect(await seedDemo(db, { cases: 4 })).toMatchObject({ seeded: false });
