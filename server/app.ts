@@ -1,7 +1,10 @@
 // The central case API as a Fastify instance: zod schemas validate requests and responses
 // and describe every route in the OpenAPI document at /openapi.json.
+import { randomUUID } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -9,32 +12,121 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { PROTOCOL_VERSION, SERVER_TIME_HEADER } from '../shared/sync-protocol';
+import { ApiError, PROTOCOL_VERSION, SERVER_TIME_HEADER } from '../shared/sync-protocol';
 import { installErrorHandling } from './api-errors';
 import { attachmentsRoutes } from './attachments';
 import { authRoutes } from './auth';
 import { customersRoutes } from './customers';
 import type { Db } from './db';
 import { knowledgeRoutes } from './knowledge';
+import { MIGRATIONS_DIR } from './migrations';
 import { peopleRoutes } from './people';
 import { policiesRoutes } from './policies';
 import { PokeHub, pokeRoutes } from './pokes';
 import { syncRoutes } from './sync';
 
+export interface LogSettings {
+  level: string;
+  /** Where the JSON lines go (stdout by default); tests capture them here. */
+  stream?: { write(line: string): void };
+}
+
 export interface ServerOptions {
   db: Db;
   jwtSecret: Uint8Array;
-  logger?: boolean;
+  /** false (default): no logs; true: info to stdout; or a level and a stream. */
+  logger?: boolean | LogSettings;
   /** Heartbeat period of the /sync/events streams (default 25 s). */
   sseHeartbeatMs?: number;
+  /** The migrations /ready expects applied (default: server/migrations). */
+  migrationsDir?: string;
+}
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+/** An incoming request id is kept only if it is a short, plain token (no log injection). */
+const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+function requestIdOf(request: IncomingMessage): string {
+  const given = request.headers[REQUEST_ID_HEADER];
+  return typeof given === 'string' && SANE_REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+/**
+ * A URL as it may be logged: query values dropped (`/customers/lookup?phone=` carries a
+ * phone number) and long digit runs in the path masked (an account or ID number as a path
+ * parameter). Keys stay, so the log still says what was asked.
+ */
+export function loggableUrl(url: string): string {
+  const [path = '', query] = url.split('?', 2);
+  const maskedPath = path.replace(/\d{6,}/g, (digits) => '*'.repeat(digits.length));
+  if (query === undefined) return maskedPath;
+  const keys = query
+    .split('&')
+    .filter(Boolean)
+    .map((pair) => `${pair.split('=', 1)[0]!.replace(/[^\w.[\]-]/g, '_')}=`);
+  return `${maskedPath}?${keys.join('&')}`;
+}
+
+/**
+ * pino through Fastify: JSON lines with the request id. Personal data stays out: bodies are
+ * never logged, URLs lose their query values, credentials and cookies are redacted should a
+ * header object ever be logged.
+ */
+function loggerOptions(logger: ServerOptions['logger']): FastifyServerOptions['logger'] {
+  if (!logger) return false;
+  const settings: LogSettings = logger === true ? { level: 'info' } : logger;
+  return {
+    level: settings.level,
+    ...(settings.stream ? { stream: settings.stream } : {}),
+    redact: {
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'headers.authorization',
+        'headers.cookie',
+        'request.headers.authorization',
+        'res.headers["set-cookie"]',
+      ],
+      censor: '[redacted]',
+    },
+    serializers: {
+      req: (request: {
+        method: string;
+        url: string;
+        ip?: string;
+        socket?: { remoteAddress?: string };
+      }) => ({
+        method: request.method,
+        url: loggableUrl(request.url),
+        remoteAddress: request.ip ?? request.socket?.remoteAddress,
+      }),
+      res: (reply: { statusCode: number }) => ({ statusCode: reply.statusCode }),
+    },
+  };
+}
+
+/** The NNN of every migration file this build ships. */
+function expectedMigrations(dir: string): number[] {
+  return readdirSync(dir)
+    .filter((name) => /^\d{3}_[\w-]+\.sql$/.test(name))
+    .map((name) => Number(name.slice(0, 3)));
 }
 
 export function buildServer(opts: ServerOptions): FastifyInstance {
-  // A push may carry 500 mutations of up to 4000 CJK characters each.
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 16 * 1024 * 1024 });
+  const app = Fastify({
+    logger: loggerOptions(opts.logger),
+    genReqId: requestIdOf,
+    // A push may carry 500 mutations of up to 4000 CJK characters each.
+    bodyLimit: 16 * 1024 * 1024,
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  // The id the logs carry, so that a workstation's report can be matched to its lines.
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  const migrations = expectedMigrations(opts.migrationsDir ?? MIGRATIONS_DIR);
 
   // Pokes: one LISTEN for this process, ended before the server stops listening so that a
   // graceful close does not wait for streams that never end by themselves.
@@ -74,6 +166,41 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
       async () => {
         await opts.db.query('select 1');
         return { status: 'ok' as const };
+      },
+    );
+    routes.withTypeProvider<ZodTypeProvider>().get(
+      '/ready',
+      {
+        schema: {
+          summary: 'Readiness: the database answers and every migration is applied',
+          tags: ['ops'],
+          response: {
+            200: z.object({ status: z.literal('ready') }),
+            503: ApiError,
+          },
+        },
+      },
+      async (_request, reply) => {
+        let applied: Set<number>;
+        try {
+          const rows = await opts.db.query<{ version: number }>(
+            'select version from schema_migrations',
+          );
+          applied = new Set(rows.rows.map((row) => Number(row.version)));
+        } catch (error) {
+          app.log.warn({ err: error }, 'not ready: database unavailable');
+          return reply
+            .code(503)
+            .send({ code: 'NOT_READY', message: 'The case database is unavailable.' });
+        }
+        const missing = migrations.filter((version) => !applied.has(version));
+        if (missing.length > 0) {
+          return reply.code(503).send({
+            code: 'NOT_READY',
+            message: `Migrations not applied yet: ${missing.join(', ')}.`,
+          });
+        }
+        return { status: 'ready' as const };
       },
     );
     routes.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

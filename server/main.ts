@@ -1,21 +1,28 @@
-// `npm run server`: the central API from environment variables, until SIGTERM or SIGINT.
-//   PORT (4010), HOST (127.0.0.1), DATABASE_URL (else PGlite in DATA_DIR, .data/server),
-//   JWT_SECRET (else a development secret, with a warning), SEED_DEMO (true).
-import { DEFAULT_DATA_DIR, startCentralApi } from './start';
+// `npm run server`: the central API from environment variables (server/config.ts, README
+// "Central API configuration"), until SIGTERM or SIGINT, which drain it gracefully.
+import { ConfigError, loadConfig, type ServerConfig } from './config';
+import { startCentralApi } from './start';
 
-const port = Number(process.env.PORT ?? 4010);
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  throw new Error(`PORT must be a port number, got ${process.env.PORT}`);
+let config: ServerConfig;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(2);
 }
 
 const api = await startCentralApi({
-  port,
-  host: process.env.HOST || '127.0.0.1',
-  databaseUrl: process.env.DATABASE_URL || undefined,
-  dataDir: process.env.DATA_DIR || DEFAULT_DATA_DIR,
-  seed: !['false', '0', 'no'].includes((process.env.SEED_DEMO ?? 'true').toLowerCase()),
-  jwtSecret: process.env.JWT_SECRET || undefined,
-  logger: process.env.LOG_REQUESTS !== 'false',
+  port: config.port,
+  host: config.host,
+  databaseUrl: config.databaseUrl,
+  dataDir: config.dataDir,
+  seed: config.seedDemo,
+  seedScale: config.seedScale,
+  seedNumber: config.seed,
+  jwtSecret: config.jwtSecret,
+  logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+  shutdownGraceMs: config.shutdownGraceMs,
 });
 console.log(`Central API listening on ${api.url}`);
 

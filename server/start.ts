@@ -1,10 +1,13 @@
 // Starts the central API in this process: open the database, migrate, seed, listen. Used by
 // `npm run server` (server/main.ts) and by the desktop app's embedded API.
 import type { AddressInfo } from 'node:net';
-import { buildServer } from './app';
+import { buildServer, type LogSettings } from './app';
+import { DEFAULT_DATA_DIR, type SeedScale } from './config';
 import { openDb } from './db';
-import { runMigrations } from './migrations';
+import { MIGRATIONS_DIR, runMigrations } from './migrations';
 import { seedDemo } from './seed';
+
+export { DEFAULT_DATA_DIR };
 
 export interface CentralApiOptions {
   port?: number;
@@ -14,18 +17,28 @@ export interface CentralApiOptions {
   dataDir?: string;
   /** Seed the demo users and cases into an empty database (default true). */
   seed?: boolean;
+  /** How much to seed: the small demo set (default) or the full-scale data set. */
+  seedScale?: SeedScale;
+  /** The seed's PRNG seed. */
+  seedNumber?: number;
   jwtSecret?: string;
-  logger?: boolean;
+  /** false: no logs; true: info; or a level (and a stream, for tests). */
+  logger?: boolean | LogSettings;
   /** Where the NNN_name.sql files are, for a build that does not ship server/ as is. */
   migrationsDir?: string;
+  /** How long close() lets requests in flight finish before it cuts them (default 10 s). */
+  shutdownGraceMs?: number;
 }
 
 export interface CentralApi {
   url: string;
+  /**
+   * Stops accepting, lets requests in flight finish within the grace period (cutting, with a
+   * warning, those still running then), then closes the database.
+   */
   close(): Promise<void>;
 }
 
-export const DEFAULT_DATA_DIR = '.data/server';
 const DEV_JWT_SECRET = 'case-workstation-dev-secret-not-for-production';
 
 export async function startCentralApi(opts: CentralApiOptions = {}): Promise<CentralApi> {
@@ -41,24 +54,42 @@ export async function startCentralApi(opts: CentralApiOptions = {}): Promise<Cen
     dataDir: opts.dataDir ?? DEFAULT_DATA_DIR,
   });
   try {
-    await runMigrations(db, opts.migrationsDir);
-    if (opts.seed ?? true) await seedDemo(db);
+    const migrationsDir = opts.migrationsDir ?? MIGRATIONS_DIR;
+    await runMigrations(db, migrationsDir);
+    if (opts.seed ?? true) {
+      await seedDemo(db, { seed: opts.seedNumber });
+    }
     const app = buildServer({
       db,
       jwtSecret: new TextEncoder().encode(secret),
       logger: opts.logger,
+      migrationsDir,
     });
     await app.listen({ port: opts.port ?? 4010, host });
     const { port } = app.server.address() as AddressInfo;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    const graceMs = opts.shutdownGraceMs ?? 10_000;
     let closing: Promise<void> | undefined;
     return {
       url,
       close: () =>
         (closing ??= (async () => {
+          // app.close() stops accepting, ends idle keep-alive sockets and waits for requests
+          // in flight; past the grace period the rest are cut so the database can close.
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          const overdue = new Promise<'overdue'>((resolve) => {
+            timer = setTimeout(() => resolve('overdue'), graceMs);
+          });
+          const closed = app.close().then(() => 'closed' as const);
           try {
-            await app.close();
+            const first = await Promise.race([closed, overdue]);
+            if (first === 'overdue') {
+              app.log.warn({ graceMs }, 'shutdown grace period over: cutting requests in flight');
+              app.server.closeAllConnections();
+              await closed;
+            }
           } finally {
+            clearTimeout(timer);
             await db.close();
           }
         })()),
