@@ -13,6 +13,7 @@ import {
 } from '../shared/lifecycle/case-machine';
 import type { MutationArgs, ServerNote } from '../shared/sync-protocol';
 import type { SignedInUser } from './auth';
+import { linkCaseToCustomer } from './customers';
 import type { Db } from './db';
 
 /** What one writing transaction knows about itself. */
@@ -60,18 +61,24 @@ export interface ScopeColumns {
   owner: string;
   team: string;
   branch: string;
+  /** The users who recused themselves from the case (a jsonb array), where known. */
+  recusedUserIds?: string;
 }
 const CASE_COLUMNS: ScopeColumns = {
   owner: 'c.owner_id',
   team: 'c.team_id',
   branch: 'c.branch_id',
+  recusedUserIds: "c.lifecycle -> 'recusedUserIds'",
 };
 
 /**
- * The cases a user may read, as a condition on alias `c` using parameter `$index`:
- * agents their own, leads their team's, branch staff their branch's, admins all.
+ * The cases a user may read, as a condition on alias `c` using parameters from `$index`:
+ * agents their own and their team's queue (its cases without an owner: the lifecycle has no
+ * claim event, so agents only see the queue and leads hand it out), except a queued case
+ * they recused from; leads their team's; branch staff their branch's; administrators none
+ * (they manage people and policies, never cases).
  * `columns` applies the same rule to other columns (a scope change's old or new keys); the
- * parameter is the same, so one `$index` serves every use in a statement.
+ * parameters are the same, so one `$index` serves every use in a statement.
  */
 export function caseScope(
   user: Pick<SignedInUser, 'id' | 'role' | 'teamId' | 'branchId'>,
@@ -79,8 +86,18 @@ export function caseScope(
   columns: ScopeColumns = CASE_COLUMNS,
 ): { sql: string; params: unknown[] } {
   switch (user.role) {
-    case 'agent':
-      return { sql: `${columns.owner} = $${index}`, params: [user.id] };
+    case 'agent': {
+      if (!user.teamId) return { sql: `${columns.owner} = $${index}`, params: [user.id] };
+      // An agent who recused themselves (回避) does not see the case waiting in the queue.
+      const notRecused = columns.recusedUserIds
+        ? ` and not coalesce(${columns.recusedUserIds} @> jsonb_build_array($${index}::text), false)`
+        : '';
+      const queue = `${columns.owner} is null and ${columns.team} = $${index + 1}${notRecused}`;
+      return {
+        sql: `(${columns.owner} = $${index} or (${queue}))`,
+        params: [user.id, user.teamId],
+      };
+    }
     case 'lead':
       return user.teamId
         ? { sql: `${columns.team} = $${index}`, params: [user.teamId] }
@@ -90,9 +107,16 @@ export function caseScope(
         ? { sql: `${columns.branch} = $${index}`, params: [user.branchId] }
         : { sql: 'false', params: [] };
     case 'admin':
-      return { sql: 'true', params: [] };
+      return { sql: 'false', params: [] };
   }
 }
+
+/** Administrators never handle cases: every case mutation of theirs is refused. */
+const ADMIN_REFUSED: MutationOutcome = {
+  status: 'rejected',
+  code: 'FORBIDDEN',
+  message: 'Administrators manage people and policies; they do not handle cases.',
+};
 
 type Timestamp = Date | string;
 /** pg and PGlite both give Date for timestamptz; strings are accepted for safety. */
@@ -428,6 +452,7 @@ export async function createCase(
   args: MutationArgs<'case.create@1'>,
   recordedAt: string,
 ): Promise<MutationOutcome> {
+  if (ctx.user.role === 'admin') return ADMIN_REFUSED;
   // Owner, team and branch come from the signed-in user, never from the client; the time
   // of receipt is the workstation's (the call happened then, maybe offline) corrected by
   // its skew, never later than now, so a wrong client clock cannot move deadlines.
@@ -441,7 +466,10 @@ export async function createCase(
     teamId: ctx.user.teamId,
     branchId: ctx.user.branchId,
   });
-  if (created) return applied;
+  if (created) {
+    await linkCaseToCustomer(tx, args.caseId, args.intake, ctx.user.id);
+    return applied;
+  }
   const clash = await tx.query<{ id: string }>('select id from cases where id = $1', [args.caseId]);
   return clash.rows.length > 0
     ? rejected('CASE_EXISTS', `Case ${args.caseId} already exists.`)
@@ -454,6 +482,7 @@ export async function addNote(
   args: MutationArgs<'case.addNote@1'>,
   recordedAt: string,
 ): Promise<MutationOutcome> {
+  if (ctx.user.role === 'admin') return ADMIN_REFUSED;
   const found = await tx.query<{ owner_id: string; team_id: string | null }>(
     'select owner_id, team_id from cases where id = $1',
     [args.caseId],
@@ -494,6 +523,7 @@ export async function transitionCase(
   ctx: WriteContext,
   args: MutationArgs<'case.transition@1'>,
 ): Promise<MutationOutcome> {
+  if (ctx.user.role === 'admin') return ADMIN_REFUSED;
   const found = await tx.query<{
     status: CaseState;
     lifecycle: CaseContext;
@@ -532,6 +562,11 @@ export async function transitionCase(
   const verdict = decideCaseEvent(current.status, current.lifecycle, event);
   if (!verdict.ok) {
     return rejected(verdict.code, `The case lifecycle refused ${args.event.type}: ${verdict.code}`);
+  }
+  // Agents and branch staff act only on cases they own; the machine already says so for
+  // most events (with its own reason, kept above), but lets any staff answer a task.
+  if (user.role !== 'lead' && current.lifecycle.ownerId !== user.id) {
+    return rejected('FORBIDDEN', 'Only the owner or a lead of the case’s team may act on it.');
   }
   await storeTransition(
     tx,
