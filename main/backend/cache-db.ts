@@ -5,11 +5,13 @@ import { dirname } from 'node:path';
 import { migration001 } from './migrations/001_cache';
 import { migration002 } from './migrations/002_departed_cases';
 import { migration003 } from './migrations/003_conflict_log';
+import { migration004 } from './migrations/004_queue_index';
+import { installCaseQueueFunctions } from './case-queue';
 
 export type CacheDb = Database.Database;
 
 /** Numbered migrations; each runs once, in its own transaction, recorded in user_version. */
-const MIGRATIONS: readonly string[] = [migration001, migration002, migration003];
+const MIGRATIONS: readonly string[] = [migration001, migration002, migration003, migration004];
 
 export function openCacheDb(file: string): CacheDb {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -19,6 +21,8 @@ export function openCacheDb(file: string): CacheDb {
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // The queue index's triggers (migration 004) call these on every write of a case.
+  installCaseQueueFunctions(db);
   migrateCacheDb(db);
   return db;
 }

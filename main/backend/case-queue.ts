@@ -1,0 +1,380 @@
+// The agent's queues over the local cache: mine, my team's, my follow-up calls, filtered,
+// sorted (next deadline, last update, priority), searched, and read one window at a time,
+// so a virtualized table over 100,000 cases only loads the rows on screen.
+//
+// The index itself (table case_queue, FTS5 tables case_search and case_search_chars) is
+// migration 004; its triggers call the two SQL functions registered here. What a queue
+// row stores about deadlines is fixed when the view is written: the earliest due instant
+// and the earliest warning instant of the clocks that run. Neither moves with time while
+// the case does not change (a running clock's due instant depends on the history only),
+// so the SLA state at any later `now` is two integer comparisons.
+import { CN_CALENDAR, CN_CBIRC_2020, computeDeadlines } from '../../shared/clock';
+import { maskPhone, type CaseRecord, type CaseSummary } from '../../shared/case-views';
+import { PRIORITIES, type BusinessLine, type Channel, type Priority } from '../../shared/domain';
+import type { CaseState } from '../../shared/lifecycle/case-machine';
+import { toSimplified } from '../../shared/lifecycle/traditional-chinese';
+import type { CacheDb } from './cache-db';
+
+export const SLA_STATES = ['ok', 'warning', 'breached', 'paused'] as const;
+/**
+ * The worst of a case's running clocks at `now`: breached (one is past due), warning (one
+ * is in its warning period), paused (one waits on the customer or an exclusion), else ok.
+ */
+export type SlaState = (typeof SLA_STATES)[number];
+
+export type QueueScope = 'mine' | 'team' | 'followUps';
+export type QueueSort = 'nextDue' | 'updated' | 'priority';
+
+export interface QueueFilters {
+  status?: readonly CaseState[];
+  priority?: readonly Priority[];
+  channel?: readonly Channel[];
+  businessLine?: readonly BusinessLine[];
+  sla?: readonly SlaState[];
+}
+
+export interface QueueQuery {
+  /** mine: owned by userId; team: of teamId; followUps: mine with a follow-up call owed. */
+  scope: QueueScope;
+  userId: string;
+  teamId?: string | null;
+  /** An empty or missing list does not filter. */
+  filters?: QueueFilters;
+  sort: QueueSort;
+  /** Any substring of the case number, customer name, last 4 phone digits, description,
+   * customer expectation or a note; Traditional characters match Simplified ones. */
+  search?: string;
+  offset: number;
+  limit: number;
+}
+
+export interface QueueRow extends CaseSummary {
+  ownerId: string | null;
+  ownerName: string | null;
+  /** The earliest due instant of the clocks that run (ISO); null when none runs. */
+  nextDueAt: string | null;
+  /** The earliest follow-up call still owed (ISO), closed cases only. */
+  followUpDueAt: string | null;
+  slaState: SlaState;
+}
+
+export interface QueuePage {
+  /** Rows matching the query, all windows together: the table's scroll height. */
+  total: number;
+  rows: QueueRow[];
+}
+
+/** Largest window one call returns: a screen, with room to spare. */
+export const MAX_QUEUE_WINDOW = 500;
+const NO_DUE = Number.MAX_SAFE_INTEGER;
+const FIELD_SEPARATOR = '\n';
+/** The chars-table token between two fields or notes: a phrase never spans it. */
+const SEPARATOR_TOKEN = 'zz';
+
+// --- indexing (called by the triggers of migration 004) -------------------------------------
+
+/** The queue columns of one case, as the JSON object case_queue_fields returns. */
+export interface QueueFields {
+  number: string;
+  owner_id: string;
+  team_id: string | null;
+  status: string;
+  priority: string;
+  priority_rank: number;
+  channel: string;
+  type: string;
+  business_line: string;
+  created_at: string;
+  updated_at: string;
+  next_due_ms: number | null;
+  due_order: number;
+  next_warn_ms: number | null;
+  paused: 0 | 1;
+  follow_up_due_ms: number | null;
+  search_body: string;
+}
+
+/**
+ * Registers the SQL functions the index's triggers call. Must run on every connection that
+ * writes cases or notes, before migrating (openCacheDb does both).
+ */
+export function installCaseQueueFunctions(db: CacheDb): void {
+  db.function('case_queue_fields', { deterministic: false }, (viewJson, notesText) =>
+    JSON.stringify(
+      queueFieldsOf(
+        JSON.parse(String(viewJson)) as CaseRecord,
+        typeof notesText === 'string' ? notesText.split(FIELD_SEPARATOR) : [],
+        new Date(),
+      ),
+    ),
+  );
+  db.function('search_chars', { deterministic: true }, (body) => searchChars(String(body)));
+}
+
+/**
+ * What the queue stores about a case written at `writtenAt`. Deadlines are computed at the
+ * later of the write and the case's last update, so that a case whose server clock runs a
+ * little ahead of this workstation's still shows its latest entries.
+ */
+export function queueFieldsOf(
+  record: CaseRecord,
+  noteTexts: readonly string[],
+  writtenAt: Date,
+): QueueFields {
+  const clocks = runningClocks(record, writtenAt);
+  return {
+    number: record.number,
+    owner_id: record.ownerId ?? '',
+    team_id: record.teamId,
+    status: record.status,
+    priority: record.priority,
+    priority_rank: PRIORITIES.indexOf(record.priority),
+    channel: record.channel,
+    type: record.type,
+    business_line: record.businessLine,
+    created_at: record.createdAt,
+    updated_at: record.updatedAt,
+    next_due_ms: clocks.nextDueMs,
+    due_order: clocks.nextDueMs ?? NO_DUE,
+    next_warn_ms: clocks.nextWarnMs,
+    paused: clocks.paused ? 1 : 0,
+    follow_up_due_ms: clocks.followUpDueMs,
+    search_body: searchBodyOf(record, noteTexts),
+  };
+}
+
+interface RunningClocks {
+  nextDueMs: number | null;
+  nextWarnMs: number | null;
+  paused: boolean;
+  followUpDueMs: number | null;
+}
+
+function runningClocks(record: CaseRecord, writtenAt: Date): RunningClocks {
+  const at = new Date(Math.max(+writtenAt, Date.parse(record.updatedAt) || 0));
+  const clocks: RunningClocks = {
+    nextDueMs: null,
+    nextWarnMs: null,
+    paused: false,
+    followUpDueMs: null,
+  };
+  let deadlines;
+  try {
+    deadlines = computeDeadlines(record.lifecycle.clock, CN_CBIRC_2020, CN_CALENDAR, at);
+  } catch {
+    // A history the engine cannot read must not block the write (a pull would fail): the
+    // case is listed without a due time, and its detail page shows the engine's error.
+    return clocks;
+  }
+  const earliest = (a: number | null, b: number) => (a === null ? b : Math.min(a, b));
+  for (const deadline of deadlines) {
+    if (deadline.state === 'paused') {
+      // Its due instant moves later while the pause lasts: no due time to sort on.
+      clocks.paused = true;
+      continue;
+    }
+    if (deadline.met || deadline.state === 'stopped' || deadline.dueAt === null) continue;
+    const dueMs = Date.parse(deadline.dueAt);
+    clocks.nextDueMs = earliest(clocks.nextDueMs, dueMs);
+    if (deadline.warnAt !== null)
+      clocks.nextWarnMs = earliest(clocks.nextWarnMs, Date.parse(deadline.warnAt));
+    if (deadline.kind === 'follow_up' || deadline.kind === 'second_follow_up')
+      clocks.followUpDueMs = earliest(clocks.followUpDueMs, dueMs);
+  }
+  return clocks;
+}
+
+// --- search text ------------------------------------------------------------------------
+
+/** Case-folded and in Simplified characters: how both the index and the query are read. */
+export function foldForSearch(text: string): string {
+  return toSimplified(text.toLowerCase());
+}
+
+/** The searchable fields of a case, one per line; no query can span a line break. */
+export function searchableFieldsOf(record: CaseRecord, noteTexts: readonly string[]): string[] {
+  return [
+    record.number,
+    record.customerName,
+    record.customerPhone.slice(-4),
+    record.description,
+    record.customerExpectation,
+    ...noteTexts,
+  ];
+}
+
+function searchBodyOf(record: CaseRecord, noteTexts: readonly string[]): string {
+  return searchableFieldsOf(record, noteTexts)
+    .map((field) => foldForSearch(field).replaceAll(FIELD_SEPARATOR, ' '))
+    .join(FIELD_SEPARATOR);
+}
+
+/**
+ * One token per character for the unicode61 tokenizer: the code point in hex behind an x,
+ * so punctuation and spaces are characters like any other; a field break becomes zz.
+ */
+export function searchChars(body: string): string {
+  const tokens: string[] = [];
+  for (const ch of body)
+    tokens.push(ch === FIELD_SEPARATOR ? SEPARATOR_TOKEN : `x${ch.codePointAt(0)!.toString(16)}`);
+  return tokens.join(' ');
+}
+
+/** The query as the agent meant it: folded, trimmed, line breaks and controls removed. */
+export function normalizeSearch(search: string): string {
+  // eslint-disable-next-line no-control-regex
+  return foldForSearch(search.replace(/[\u0000-\u001f\u007f]/g, '')).trim();
+}
+
+/**
+ * The FTS5 MATCH clause for a normalized, non-empty query: 3+ characters through the
+ * trigram index, 1 or 2 as a phrase of single characters.
+ */
+function searchClause(query: string): { table: string; match: string } {
+  if ([...query].length >= 3)
+    return { table: 'case_search', match: `"${query.replaceAll('"', '""')}"` };
+  return { table: 'case_search_chars', match: `"${searchChars(query)}"` };
+}
+
+// --- queries ----------------------------------------------------------------------------
+
+const ORDER_BY: Record<QueueSort, string> = {
+  nextDue: 'q.due_order, q.priority_rank, q.number',
+  updated: 'q.updated_at DESC, q.number',
+  priority: 'q.priority_rank, q.due_order, q.number',
+};
+
+/** Each SLA state as a condition on the stored instants at `now` (parameter @now). */
+const SLA_CONDITION: Record<SlaState, string> = {
+  breached: 'q.next_due_ms < @now',
+  warning: '(q.next_due_ms >= @now AND q.next_warn_ms <= @now)',
+  paused:
+    '(q.paused = 1 AND (q.next_due_ms IS NULL OR (q.next_due_ms >= @now AND (q.next_warn_ms IS NULL OR q.next_warn_ms > @now))))',
+  ok: '(q.paused = 0 AND (q.next_due_ms IS NULL OR (q.next_due_ms >= @now AND (q.next_warn_ms IS NULL OR q.next_warn_ms > @now))))',
+};
+
+export class CaseQueueError extends Error {
+  constructor(
+    readonly code: 'TEAM_REQUIRED' | 'WINDOW_INVALID',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** One window of a queue at `now`, with the number of rows of the whole queue. */
+export function queryQueue(db: CacheDb, query: QueueQuery, now: Date): QueuePage {
+  if (
+    !Number.isInteger(query.offset) ||
+    !Number.isInteger(query.limit) ||
+    query.offset < 0 ||
+    query.limit < 0 ||
+    query.limit > MAX_QUEUE_WINDOW
+  )
+    throw new CaseQueueError('WINDOW_INVALID', `A window is 0–${MAX_QUEUE_WINDOW} rows from 0`);
+  const params: Record<string, unknown> = { now: +now };
+  const where: string[] = [];
+  if (query.scope === 'team') {
+    if (!query.teamId) throw new CaseQueueError('TEAM_REQUIRED', 'A team queue needs a team');
+    where.push('q.team_id = @team');
+    params.team = query.teamId;
+  } else {
+    where.push('q.owner_id = @user');
+    params.user = query.userId;
+    if (query.scope === 'followUps') where.push('q.follow_up_due_ms IS NOT NULL');
+  }
+  const filters = query.filters ?? {};
+  const listFilter = (column: string, values: readonly string[] | undefined) => {
+    if (!values || values.length === 0) return;
+    const names = values.map((value, index) => {
+      params[`${column}${index}`] = value;
+      return `@${column}${index}`;
+    });
+    where.push(`q.${column} IN (${names.join(', ')})`);
+  };
+  listFilter('status', filters.status);
+  listFilter('priority', filters.priority);
+  listFilter('channel', filters.channel);
+  listFilter('business_line', filters.businessLine);
+  if (filters.sla && filters.sla.length > 0)
+    where.push(`(${filters.sla.map((state) => SLA_CONDITION[state]).join(' OR ')})`);
+  const search = normalizeSearch(query.search ?? '');
+  if (search.length > 0) {
+    const clause = searchClause(search);
+    where.push(
+      `q.row_key IN (SELECT rowid FROM ${clause.table} WHERE ${clause.table} MATCH @search)`,
+    );
+    params.search = clause.match;
+  }
+  const condition = where.join(' AND ');
+  const total = (
+    statement(db, `SELECT count(*) AS n FROM case_queue q WHERE ${condition}`).get(params) as {
+      n: number;
+    }
+  ).n;
+  if (query.limit === 0 || query.offset >= total) return { total, rows: [] };
+  const rows = statement(
+    db,
+    `SELECT c.view_json, q.pending, q.next_due_ms, q.next_warn_ms, q.paused, q.follow_up_due_ms
+       FROM case_queue q JOIN cases c ON c.id = q.case_id
+      WHERE ${condition} ORDER BY ${ORDER_BY[query.sort]} LIMIT @limit OFFSET @offset`,
+  ).all({ ...params, limit: query.limit, offset: query.offset }) as StoredRow[];
+  return { total, rows: rows.map((row) => toQueueRow(row, +now)) };
+}
+
+interface StoredRow {
+  view_json: string;
+  pending: number;
+  next_due_ms: number | null;
+  next_warn_ms: number | null;
+  paused: number;
+  follow_up_due_ms: number | null;
+}
+
+/** The SLA state at `nowMs` of the stored instants: the same rules as SLA_CONDITION. */
+export function slaStateAt(
+  stored: { nextDueMs: number | null; nextWarnMs: number | null; paused: boolean },
+  nowMs: number,
+): SlaState {
+  if (stored.nextDueMs !== null && stored.nextDueMs < nowMs) return 'breached';
+  if (stored.nextWarnMs !== null && stored.nextWarnMs <= nowMs) return 'warning';
+  return stored.paused ? 'paused' : 'ok';
+}
+
+function toQueueRow(row: StoredRow, nowMs: number): QueueRow {
+  const record = JSON.parse(row.view_json) as CaseRecord;
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  return {
+    id: record.id,
+    number: record.number,
+    customerName: record.customerName,
+    maskedPhone: maskPhone(record.customerPhone),
+    channel: record.channel,
+    type: record.type,
+    businessLine: record.businessLine,
+    status: record.status,
+    priority: record.priority,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    descriptionPreview: record.description.slice(0, 80),
+    pending: row.pending === 1,
+    ownerId: record.ownerId,
+    ownerName: record.ownerName,
+    nextDueAt: iso(row.next_due_ms),
+    followUpDueAt: iso(row.follow_up_due_ms),
+    slaState: slaStateAt(
+      { nextDueMs: row.next_due_ms, nextWarnMs: row.next_warn_ms, paused: row.paused === 1 },
+      nowMs,
+    ),
+  };
+}
+
+// Queries differ by which filters are set: a handful of shapes, each prepared once.
+const statements = new WeakMap<CacheDb, Map<string, ReturnType<CacheDb['prepare']>>>();
+function statement(db: CacheDb, sql: string): ReturnType<CacheDb['prepare']> {
+  let cache = statements.get(db);
+  if (!cache) statements.set(db, (cache = new Map()));
+  let prepared = cache.get(sql);
+  if (!prepared) cache.set(sql, (prepared = db.prepare(sql)));
+  return prepared;
+}

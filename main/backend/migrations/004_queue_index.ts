@@ -1,0 +1,144 @@
+// The agent's queue and search over the cache: a side table with one narrow row per case
+// (what queues filter and sort on, and the next due instant) and two FTS5 indexes of the
+// case's searchable texts. Triggers on `cases` and `notes` keep them current, so every
+// write path of the case store (create, transition, pull, rebase, removal, reset) updates
+// them in its own transaction, and none can forget to.
+//
+// Why a side table and not generated columns over view_json: the next due instant comes
+// from the deadline engine (JavaScript), which a generated column cannot run; the search
+// text also reads the notes table; and ALTER TABLE cannot add stored generated columns to
+// an existing cache. The triggers call case_queue_fields and search_chars, registered on
+// the connection by installCaseQueueFunctions (case-queue.ts) before migrating.
+//
+// Instants are epoch milliseconds, so "breached at now" is an integer comparison.
+// due_order is next_due_ms with "none" last: the nextDue sort key an index can serve.
+
+/** Columns read from the JSON object case_queue_fields returns (same names). */
+const FIELD_COLUMNS = [
+  'number',
+  'owner_id',
+  'team_id',
+  'status',
+  'priority',
+  'priority_rank',
+  'channel',
+  'type',
+  'business_line',
+  'created_at',
+  'updated_at',
+  'next_due_ms',
+  'due_order',
+  'next_warn_ms',
+  'paused',
+  'follow_up_due_ms',
+  'search_body',
+];
+const EXTRACTS = FIELD_COLUMNS.map((column) => `f ->> '$.${column}'`).join(', ');
+
+/** The fields of case `id`, computed from its view and its notes' texts. */
+const fieldsOf = (id: string) => `
+  SELECT c.id, c.pending, case_queue_fields(c.view_json,
+    (SELECT group_concat(n.data_json ->> '$.text', char(10)) FROM notes n WHERE n.case_id = c.id)) AS f
+  FROM cases c WHERE c.id = ${id}`;
+
+const insertEntry = (id: string) => `
+  INSERT INTO case_queue (case_id, pending, ${FIELD_COLUMNS.join(', ')})
+  SELECT id, pending, ${EXTRACTS} FROM (${fieldsOf(id)});`;
+
+// Only a queue row that exists is updated: a note for a case not in the cache changes nothing.
+const updateEntry = (id: string) => `
+  UPDATE case_queue SET (pending, ${FIELD_COLUMNS.join(', ')}) =
+    (SELECT pending, ${EXTRACTS} FROM (${fieldsOf(id)}))
+  WHERE case_id = ${id};`;
+
+const refreshSearch = (id: string) => `
+  DELETE FROM case_search WHERE rowid = (SELECT row_key FROM case_queue WHERE case_id = ${id});
+  DELETE FROM case_search_chars WHERE rowid = (SELECT row_key FROM case_queue WHERE case_id = ${id});
+  INSERT INTO case_search (rowid, body) SELECT row_key, search_body FROM case_queue WHERE case_id = ${id};
+  INSERT INTO case_search_chars (rowid, body)
+    SELECT row_key, search_chars(search_body) FROM case_queue WHERE case_id = ${id};`;
+
+export const migration004 = `
+CREATE TABLE case_queue (
+  row_key INTEGER PRIMARY KEY,
+  case_id TEXT NOT NULL UNIQUE,
+  number TEXT NOT NULL,
+  owner_id TEXT NOT NULL,
+  team_id TEXT,
+  status TEXT NOT NULL,
+  priority TEXT NOT NULL,
+  priority_rank INTEGER NOT NULL,
+  channel TEXT NOT NULL,
+  type TEXT NOT NULL,
+  business_line TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  next_due_ms INTEGER,
+  due_order INTEGER NOT NULL,
+  next_warn_ms INTEGER,
+  paused INTEGER NOT NULL,
+  follow_up_due_ms INTEGER,
+  pending INTEGER NOT NULL,
+  search_body TEXT NOT NULL
+);
+CREATE INDEX case_queue_owner_due ON case_queue (owner_id, due_order, priority_rank, number);
+CREATE INDEX case_queue_team_due ON case_queue (team_id, due_order, priority_rank, number);
+CREATE INDEX case_queue_owner_updated ON case_queue (owner_id, updated_at DESC, number);
+CREATE INDEX case_queue_team_updated ON case_queue (team_id, updated_at DESC, number);
+CREATE INDEX case_queue_owner_priority ON case_queue (owner_id, priority_rank, due_order, number);
+CREATE INDEX case_queue_team_priority ON case_queue (team_id, priority_rank, due_order, number);
+CREATE INDEX case_queue_follow_ups ON case_queue (owner_id, follow_up_due_ms)
+  WHERE follow_up_due_ms IS NOT NULL;
+
+-- Substrings of 3+ characters. Contentless: the text lives once, in case_queue.search_body.
+CREATE VIRTUAL TABLE case_search USING fts5(
+  body, tokenize = 'trigram', content = '', contentless_delete = 1);
+-- One token per character (search_chars), queried as a phrase: substrings of 1 or 2.
+CREATE VIRTUAL TABLE case_search_chars USING fts5(
+  body, tokenize = 'unicode61', content = '', contentless_delete = 1);
+
+-- An existing cache: index the cases it already holds.
+INSERT INTO case_queue (case_id, pending, ${FIELD_COLUMNS.join(', ')})
+  SELECT id, pending, ${EXTRACTS} FROM (${fieldsOf('c.id')});
+INSERT INTO case_search (rowid, body) SELECT row_key, search_body FROM case_queue;
+INSERT INTO case_search_chars (rowid, body) SELECT row_key, search_chars(search_body) FROM case_queue;
+
+CREATE TRIGGER case_queue_insert AFTER INSERT ON cases BEGIN
+  ${insertEntry('NEW.id')}
+  ${refreshSearch('NEW.id')}
+END;
+
+-- A pull that rewrites an unchanged view costs nothing here.
+CREATE TRIGGER case_queue_view AFTER UPDATE OF view_json ON cases
+WHEN OLD.view_json IS NOT NEW.view_json BEGIN
+  ${updateEntry('NEW.id')}
+  ${refreshSearch('NEW.id')}
+END;
+
+CREATE TRIGGER case_queue_pending AFTER UPDATE OF pending ON cases
+WHEN OLD.pending IS NOT NEW.pending BEGIN
+  UPDATE case_queue SET pending = NEW.pending WHERE case_id = NEW.id;
+END;
+
+CREATE TRIGGER case_queue_delete AFTER DELETE ON cases BEGIN
+  DELETE FROM case_search WHERE rowid = (SELECT row_key FROM case_queue WHERE case_id = OLD.id);
+  DELETE FROM case_search_chars WHERE rowid = (SELECT row_key FROM case_queue WHERE case_id = OLD.id);
+  DELETE FROM case_queue WHERE case_id = OLD.id;
+END;
+
+CREATE TRIGGER case_queue_note_insert AFTER INSERT ON notes BEGIN
+  ${updateEntry('NEW.case_id')}
+  ${refreshSearch('NEW.case_id')}
+END;
+
+CREATE TRIGGER case_queue_note_update AFTER UPDATE OF data_json ON notes
+WHEN OLD.data_json IS NOT NEW.data_json BEGIN
+  ${updateEntry('NEW.case_id')}
+  ${refreshSearch('NEW.case_id')}
+END;
+
+CREATE TRIGGER case_queue_note_delete AFTER DELETE ON notes BEGIN
+  ${updateEntry('OLD.case_id')}
+  ${refreshSearch('OLD.case_id')}
+END;
+`;
