@@ -58,6 +58,8 @@ export const CaseIntake = z.object({
     .trim()
     .min(1, { message: 'REQUIRED' })
     .max(1000, { message: 'TOO_LONG' }),
+  /** The customer the agent chose after a lookup; else the server links by phone. */
+  customerId: z.uuid().optional(),
 });
 export type CaseIntake = z.infer<typeof CaseIntake>;
 
