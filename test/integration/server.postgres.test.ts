@@ -255,8 +255,9 @@ describe('service', () => {
     expect(response.statusCode).toBe(200);
     const doc = response.json();
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths).sort()).toEqual(
-      [
+    // Each area (customers, knowledge, …) adds its own routes and tests them in its own file.
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
         '/auth/sign-in',
         '/auth/sign-out',
         '/health',
@@ -264,7 +265,7 @@ describe('service', () => {
         '/sync/events',
         '/sync/pull',
         '/sync/push',
-      ].sort(),
+      ]),
     );
     expect(Object.keys(doc.paths['/sync/push'])).toEqual(['post']);
     expect(
