@@ -174,7 +174,10 @@ export async function setArticleStatus(
     if (row.status === status) return;
     const { version, now } = await nextVersion(tx);
     await tx.query(
-      'update knowledge_articles set status = $2, updated_at = $3, version = $4 where id = $1',
+      `update knowledge_articles
+          set status = $2, updated_at = $3, version = $4,
+              was_published = was_published or $2 = 'published'
+        where id = $1`,
       [id, status, now, version],
     );
   });
@@ -224,8 +227,12 @@ export async function knowledgeChanges(db: Db, query: ChangesQuery): Promise<Kno
       const currentVersion = BigInt(current.rows[0]!.v);
       // A cursor from the future means the database was replaced: start over.
       const after = BigInt(query.after) > currentVersion ? '0' : query.after;
-      // From scratch the workstation holds nothing to remove: published ones only.
-      const wanted = after === '0' ? "and a.status = 'published'" : '';
+      // From scratch the workstation holds nothing to remove: published ones only. Later,
+      // also those unpublished since (tombstones); a draft never published never travels.
+      const wanted =
+        after === '0'
+          ? "and a.status = 'published'"
+          : "and (a.status = 'published' or a.was_published)";
       // The next `limit` versions and one more to know whether more remain; a transaction
       // that wrote several articles (the seed) shares one version, and they stay together.
       const marks = await tx.query<{ version: string | number }>(
@@ -459,9 +466,10 @@ export async function seedKnowledge(db: Db): Promise<{ inserted: number }> {
     for (const article of missing) {
       const draft = KnowledgeDraft.parse(article);
       await tx.query(
-        `insert into knowledge_articles (id, kind, category, title, tags, body, status, author_id,
-                                         created_at, updated_at, version, search_terms)
-         values ($1, $2, $3, $4, $5, $6, 'published', null, $7, $7, $8, $9)`,
+        `insert into knowledge_articles (id, kind, category, title, tags, body, status,
+                                         was_published, author_id, created_at, updated_at,
+                                         version, search_terms)
+         values ($1, $2, $3, $4, $5, $6, 'published', true, null, $7, $7, $8, $9)`,
         [
           seedArticleId(article.key),
           draft.kind,

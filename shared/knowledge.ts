@@ -95,7 +95,7 @@ export type KnowledgeChangesQuery = z.infer<typeof KnowledgeChangesQuery>;
 export const KnowledgeChanges = z.object({
   /** Published articles changed after `after`, in version order. */
   articles: z.array(KnowledgeArticle),
-  /** Tombstones: articles archived (or taken back to draft) after `after`; drop them. */
+  /** Tombstones: articles archived after `after` that were published before; drop them. */
   removedIds: z.array(z.uuid()),
   /** Pass as `after` next time. */
   cursor: SyncVersion,

@@ -13,6 +13,8 @@ create table knowledge_articles (
   tags text[] not null default '{}',
   body text not null,
   status text not null check (status in ('draft', 'published', 'archived')),
+  -- Workstations only ever held it if it was published once: only then is a tombstone due.
+  was_published boolean not null default false,
   -- null for the articles shipped with the system (seedKnowledge)
   author_id text references users (id),
   created_at timestamptz not null,
