@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  AddIdentifiersRequest,
   birthDateOfIdNumber,
   Customer360,
   Customer360Query,
@@ -280,29 +281,55 @@ async function insertCustomer(tx: Db, customer: NewCustomer): Promise<boolean> {
     ],
   );
   if (inserted.rows.length === 0) return false;
+  await addIdentifiers(tx, customer.id, customer);
+  return true;
+}
+
+/**
+ * Adds hashed identifiers to a customer; one already on this customer is left as it is.
+ * One of another customer throws 409, and so does a second, different ID number (a person
+ * has one for life): the caller's transaction rolls back.
+ */
+async function addIdentifiers(
+  tx: Db,
+  customerId: string,
+  given: { idNumber?: string; account?: string },
+): Promise<void> {
   const identifiers: [HashedKind, string, string][] = [];
-  if (customer.idNumber) {
-    identifiers.push(['idNumber', customer.idNumber, maskIdNumber(customer.idNumber)]);
-  }
-  if (customer.account) {
-    identifiers.push(['account', customer.account, maskAccount(customer.account)]);
-  }
+  if (given.idNumber) identifiers.push(['idNumber', given.idNumber, maskIdNumber(given.idNumber)]);
+  if (given.account) identifiers.push(['account', given.account, maskAccount(given.account)]);
   for (const [kind, plain, masked] of identifiers) {
     const hash = identifierHash(kind, plain);
     const added = await tx.query(
       `insert into customer_identifiers (customer_id, kind, lookup_hash, masked)
        values ($1, $2, $3, $4) on conflict do nothing returning customer_id`,
-      [customer.id, kind, hash, masked],
+      [customerId, kind, hash, masked],
     );
     if (added.rows.length === 0) {
       const owner = await tx.query<{ customer_id: string }>(
         'select customer_id from customer_identifiers where kind = $1 and lookup_hash = $2',
         [kind, hash],
       );
-      throw identifierTaken(kind, owner.rows[0]!.customer_id);
+      const ownerId = owner.rows[0]!.customer_id;
+      if (ownerId !== customerId) throw identifierTaken(kind, ownerId);
     }
   }
-  return true;
+  if (given.idNumber) {
+    const idNumbers = await tx.query<{ n: string | number }>(
+      `select count(*) as n from customer_identifiers where customer_id = $1 and kind = 'idNumber'`,
+      [customerId],
+    );
+    if (Number(idNumbers.rows[0]!.n) > 1) {
+      throw new ApiFailure(409, {
+        code: 'CUSTOMER_HAS_ID_NUMBER',
+        message: 'This customer already has another ID number.',
+      });
+    }
+    await tx.query(
+      'update customers set birth_date = coalesce(birth_date, $2::date) where id = $1',
+      [customerId, birthDateOfIdNumber(given.idNumber)],
+    );
+  }
 }
 
 /**
@@ -317,39 +344,49 @@ export async function linkCaseToCustomer(
   intake: CaseIntake,
   registeredBy: string | null = null,
 ): Promise<string> {
-  const found = await tx.query<{ id: string }>(
-    `select id from (
-       select c.id, 0 as rank, c.created_at from customers c where c.id = $1::uuid
-       union all
-       select c.id, case when c.name = $3 then 1 else 2 end, c.created_at
-         from customer_phones p join customers c on c.id = p.customer_id
-        where p.phone = $2) candidates
-     order by rank, created_at, id limit 1`,
-    [intake.customerId ?? null, intake.customerPhone, intake.customerName],
+  // One statement, as a push applies hundreds of case creations and each round trip counts.
+  // The foreign keys of rows made by the same statement are checked at its end.
+  const linked = await tx.query<{ customer_id: string }>(
+    `with chosen as (
+       select id from (
+         select c.id, 0 as rank, c.created_at from customers c where c.id = $1::uuid
+         union all
+         select c.id, case when c.name = $3 then 1 else 2 end, c.created_at
+           from customer_phones p join customers c on c.id = p.customer_id
+          where p.phone = $2) candidates
+       order by rank, created_at, id limit 1),
+     made as (
+       insert into customers (id, name, created_by)
+       select $4, $3, $5 where not exists (select 1 from chosen)
+       returning id),
+     linked as (
+       update cases set customer_id = (select id from chosen union all select id from made)
+        where id = $6
+       returning customer_id),
+     phoned as (
+       insert into customer_phones (customer_id, phone)
+       select customer_id, $2 from linked
+       on conflict do nothing)
+     select customer_id from linked`,
+    [
+      intake.customerId ?? null,
+      intake.customerPhone,
+      intake.customerName,
+      randomUUID(),
+      registeredBy,
+      caseId,
+    ],
   );
-  let customerId = found.rows[0]?.id;
-  if (!customerId) {
-    customerId = randomUUID();
-    await insertCustomer(tx, {
-      id: customerId,
-      name: intake.customerName,
-      phone: intake.customerPhone,
-      createdBy: registeredBy,
-    });
-  }
-  await tx.query(
-    `with linked as (update cases set customer_id = $1 where id = $2 returning customer_id)
-     insert into customer_phones (customer_id, phone) select customer_id, $3 from linked
-     on conflict do nothing`,
-    [customerId, caseId, intake.customerPhone],
-  );
-  return customerId;
+  return linked.rows[0]!.customer_id;
 }
 
 // --- routes ------------------------------------------------------------------------------
 
 /** Those who handle customers; administrators manage people and policies, not customers. */
 const CUSTOMER_ROLES: Role[] = ['agent', 'branch', 'lead'];
+
+const customerNotFound = (id: string) =>
+  new ApiFailure(404, { code: 'CUSTOMER_NOT_FOUND', message: `No customer ${id}.` });
 
 const IdentifierTakenError = ApiError.extend({ customerId: z.uuid() });
 const errorResponses = { 400: ApiError, 401: ApiError, 403: ApiError, 503: ApiError };
@@ -415,10 +452,7 @@ export async function customersRoutes(
       requireRole(user, ...CUSTOMER_ROLES);
       const exists = await db.query('select 1 from customers where id = $1', [request.params.id]);
       if (exists.rows.length === 0) {
-        throw new ApiFailure(404, {
-          code: 'CUSTOMER_NOT_FOUND',
-          message: `No customer ${request.params.id}.`,
-        });
+        throw customerNotFound(request.params.id);
       }
       await logAccess(db, user, 'view', [request.params.id], null);
       const view = await customer360(db, user, request.params.id, {
@@ -467,6 +501,40 @@ export async function customersRoutes(
       });
       const [profile] = await profilesOf(db, [body.id]);
       return reply.code(created ? 201 : 200).send(profile!);
+    },
+  );
+
+  routes.post(
+    '/customers/:id/identifiers',
+    {
+      onRequest,
+      schema: {
+        summary: 'Add an ID number or account to a customer (e.g. one registered from a call)',
+        tags: ['customers'],
+        security: [{ bearerAuth: [] }],
+        params: z.object({ id: z.uuid() }),
+        body: AddIdentifiersRequest,
+        response: {
+          200: CustomerProfile,
+          404: ApiError,
+          409: z.union([IdentifierTakenError, ApiError]),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const user = signedInUser(request);
+      requireRole(user, ...CUSTOMER_ROLES);
+      const customerId = request.params.id;
+      await db.transaction(async (tx) => {
+        const found = await tx.query('select 1 from customers where id = $1 for update', [
+          customerId,
+        ]);
+        if (found.rows.length === 0) throw customerNotFound(customerId);
+        await addIdentifiers(tx, customerId, request.body);
+      });
+      const [profile] = await profilesOf(db, [customerId]);
+      return profile!;
     },
   );
 }

@@ -168,3 +168,11 @@ export const RegisterCustomerRequest = z.object({
   account: AccountReference.optional(),
 });
 export type RegisterCustomerRequest = z.infer<typeof RegisterCustomerRequest>;
+
+/** `POST /customers/:id/identifiers`: at least one of them. */
+export const AddIdentifiersRequest = z
+  .object({ idNumber: IdNumber.optional(), account: AccountReference.optional() })
+  .refine((body) => body.idNumber !== undefined || body.account !== undefined, {
+    message: 'IDENTIFIER_REQUIRED',
+  });
+export type AddIdentifiersRequest = z.infer<typeof AddIdentifiersRequest>;

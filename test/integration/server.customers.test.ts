@@ -300,6 +300,52 @@ describe('registration and lookup', () => {
   });
 });
 
+describe('adding identifiers to a customer', () => {
+  it('adds an ID number and an account to a customer made from a call, once, and refuses another’s', async () => {
+    const agent = await signIn('agent01');
+    const phone = freshPhone();
+    const caseId = await pushCase(agent, { customerName: '高玉兰', customerPhone: phone });
+    const customerId = (await customerOfCase(caseId))!;
+    const url = `/customers/${customerId}/identifiers`;
+    const idNumber = idNumberBornOn('1949-10-01', '318');
+    const added = await call(agent, 'POST', url, { idNumber, account: '6217 8888 0000 1111' });
+    expect(added.statusCode, added.body).toBe(200);
+    expect(added.json()).toMatchObject({
+      id: customerId,
+      maskedIdNumber: maskIdNumber(idNumber),
+      maskedAccounts: ['6217 **** **** 1111'],
+      birthYear: 1949,
+    });
+    // Retried: the same answer, nothing doubled.
+    const again = await call(agent, 'POST', url, { idNumber });
+    expect(again.json()).toEqual(added.json());
+    expect((await view(agent, customerId)).segments).toContainEqual(
+      expect.objectContaining({ segment: 'elderly' }),
+    );
+    const found = await lookup(agent, { idNumber });
+    expect(found.json().customers.map((c: CustomerProfile) => c.id)).toEqual([customerId]);
+
+    const other = await register(agent, { idNumber: idNumberBornOn('1991-05-05', '404') });
+    const taken = await call(agent, 'POST', `/customers/${other.id}/identifiers`, { idNumber });
+    expect(taken.statusCode).toBe(409);
+    expect(taken.json()).toMatchObject({ code: 'ID_NUMBER_REGISTERED', customerId });
+    const second = await call(agent, 'POST', url, {
+      idNumber: idNumberBornOn('1949-10-01', '319'),
+    });
+    expect(second.statusCode).toBe(409);
+    expect(second.json().code).toBe('CUSTOMER_HAS_ID_NUMBER');
+    expect(await countOf(`customer_identifiers where customer_id = '${customerId}'`)).toBe(2);
+
+    const none = await call(agent, 'POST', url, {});
+    expect(none.statusCode).toBe(400);
+    expect(none.json().fields).toEqual([{ path: 'body', code: 'IDENTIFIER_REQUIRED' }]);
+    const unknown = await call(agent, 'POST', `/customers/${randomUUID()}/identifiers`, {
+      account: '6217888800001112',
+    });
+    expect(unknown.statusCode).toBe(404);
+  });
+});
+
 describe('bad input', () => {
   it('answers 400 with codes and changes nothing stored', async () => {
     const agent = await signIn('agent01');
@@ -366,12 +412,21 @@ describe('bad input', () => {
   it('refuses administrators and strangers on every customer route', async () => {
     const admin = await signIn('admin01');
     const someone = (await db.query<{ id: string }>('select id from customers limit 1')).rows[0]!;
+    const identifiersBefore = await countOf(
+      `customer_identifiers where customer_id = '${someone.id}'`,
+    );
     const requests = [
       ['GET', `/customers/lookup?phone=13900001234`],
       ['GET', `/customers/${someone.id}`],
       ['POST', '/customers'],
+      ['POST', `/customers/${someone.id}/identifiers`],
     ] as const;
-    const body = { id: randomUUID(), name: '管理员', phone: freshPhone() };
+    const body = {
+      id: randomUUID(),
+      name: '管理员',
+      phone: freshPhone(),
+      account: '6217999900001234',
+    };
     for (const [method, url] of requests) {
       const asAdmin = await call(admin, method, url, method === 'POST' ? body : undefined);
       expect(asAdmin.statusCode, `${method} ${url}`).toBe(403);
@@ -380,6 +435,9 @@ describe('bad input', () => {
       expect(asStranger.statusCode).toBe(401);
     }
     expect(await countOf(`customers where id = '${body.id}'`)).toBe(0);
+    expect(await countOf(`customer_identifiers where customer_id = '${someone.id}'`)).toBe(
+      identifiersBefore,
+    );
     expect(await countOf(`customer_access_log where user_id = 'u-admin01'`)).toBe(0);
   });
 });
@@ -643,6 +701,7 @@ describe('embedded PGlite', () => {
   it('migrates, seeds customers, looks one up and shows the 360', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'case-customers-pglite-'));
     const lite = await openPglite(dataDir);
+    const liteClientId = randomUUID();
     try {
       await runMigrations(lite);
       await seedDemo(lite, { cases: 4 });
@@ -651,7 +710,7 @@ describe('embedded PGlite', () => {
       const signedIn = await liteApp.inject({
         method: 'POST',
         url: '/auth/sign-in',
-        payload: { username: 'agent01', password: DEMO_PASSWORD, clientId: randomUUID() },
+        payload: { username: 'agent01', password: DEMO_PASSWORD, clientId: liteClientId },
       });
       const headers = { authorization: `Bearer ${signedIn.json().token}` };
       const phone = (
@@ -671,6 +730,43 @@ describe('embedded PGlite', () => {
       });
       expect(seen.statusCode, seen.body).toBe(200);
       expect(seen.json().openCases.length + seen.json().recentCases.length).toBeGreaterThan(0);
+      const caseId = randomUUID();
+      const pushed = await liteApp.inject({
+        method: 'POST',
+        url: '/sync/push',
+        headers,
+        payload: {
+          protocolVersion: 1,
+          clientId: liteClientId,
+          mutations: [
+            {
+              id: randomUUID(),
+              seq: 1,
+              recordedAt: new Date().toISOString(),
+              name: 'case.create@1',
+              args: {
+                caseId,
+                number: `${signedIn.json().workstationCode}-261123-0001`,
+                intake: {
+                  customerName: customer.name,
+                  customerPhone: phone,
+                  channel: 'phone',
+                  type: 'complaint',
+                  businessLine: 'fees',
+                  description: '年费重复扣收。',
+                  customerExpectation: '退还年费。',
+                },
+              },
+            },
+          ],
+        },
+      });
+      expect(pushed.json().results[0]?.status, pushed.body).toBe('applied');
+      const linked = await lite.query<{ customer_id: string }>(
+        'select customer_id from cases where id = $1',
+        [caseId],
+      );
+      expect(linked.rows[0]?.customer_id).toBe(customer.id);
       await liteApp.close();
     } finally {
       await lite.close();
