@@ -106,12 +106,36 @@ export const UserProfile = z.object({
 });
 export type UserProfile = z.infer<typeof UserProfile>;
 export const SignInResponse = z.object({
+  /** The access token: a JWT for the Authorization header, valid for 15 minutes. */
   token: z.string(),
+  /**
+   * Opaque, valid 30 days, good for one `POST /auth/refresh`, which answers a new pair. Kept
+   * in the workstation's secret store instead of the password. Added within protocol 1.
+   */
+  refreshToken: z.string(),
+  /** When `token` expires (ISO time, server clock). */
+  tokenExpiresAt: z.iso.datetime(),
   user: UserProfile,
   /** Site + workstation code for case numbers minted offline, e.g. "BJ" + "A7". */
   workstationCode: z.string().regex(/^[A-Z0-9]{2,8}$/),
 });
 export type SignInResponse = z.infer<typeof SignInResponse>;
+export const RefreshRequest = z.object({
+  refreshToken: z.string().min(1, { message: 'REQUIRED' }).max(200),
+  clientId: z.uuid(),
+});
+export type RefreshRequest = z.infer<typeof RefreshRequest>;
+/** 423 ACCOUNT_LOCKED: too many failed sign-ins for this username. */
+export const AccountLockedError = z.object({
+  code: z.literal('ACCOUNT_LOCKED'),
+  message: z.string(),
+  lockedUntil: z.iso.datetime(),
+});
+/**
+ * 403 with this code on any request of a revoked workstation: the client deletes its cached
+ * cases, outbox and secrets and shows the sign-in screen.
+ */
+export const WORKSTATION_REVOKED = 'WORKSTATION_REVOKED';
 
 export const ApiError = z.object({
   code: z.string(),

@@ -512,6 +512,22 @@ export class CaseStore {
   }
 
   /** Drops everything cached for a previous user (the caller checks nothing of theirs still waits). */
+  /**
+   * Forgets everything this workstation holds (a revoked workstation): cases, notes, the
+   * outbox, conflict decisions and every meta value but the clientId, which stays so that
+   * the server goes on refusing this install. Triggers empty the queue and search indexes.
+   */
+  wipe(): void {
+    this.db
+      .transaction(() => {
+        this.db.exec(
+          `DELETE FROM notes; DELETE FROM cases; DELETE FROM outbox; DELETE FROM departed_cases;
+           DELETE FROM conflict_log; DELETE FROM meta WHERE key <> 'clientId';`,
+        );
+      })
+      .immediate();
+  }
+
   resetForUser(userId: string): void {
     this.db
       .transaction(() => {

@@ -8,7 +8,7 @@ import {
   SYNC_EVENTS_PATH,
   type PushRequest,
 } from '../../shared/sync-protocol';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** The API could not be reached or answered 5xx: retry later, the outbox keeps everything. */
 export class ApiUnreachableError extends Error {
@@ -59,6 +59,16 @@ export class CentralApiClient {
 
   signIn(body: { username: string; password: string; clientId: string }) {
     return this.request('POST', '/auth/sign-in', SignInResponse, { body });
+  }
+
+  /** A new access token and refresh token for this one; the one given is used up. */
+  refresh(body: { refreshToken: string; clientId: string }) {
+    return this.request('POST', '/auth/refresh', SignInResponse, { body });
+  }
+
+  /** Ends the session on the server: its access token and its refresh tokens. */
+  async signOut(token: string): Promise<void> {
+    await this.request('POST', '/auth/sign-out', z.null(), { token });
   }
 
   push(token: string, body: PushRequest, signal?: AbortSignal) {

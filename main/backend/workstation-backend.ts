@@ -50,6 +50,10 @@ export class BackendError extends Error {
 }
 
 const TOKEN_KEY = 'api-token';
+/** The refresh token renews the 15-minute access token; the password is never kept. */
+const REFRESH_KEY = 'api-refresh-token';
+/** The central API's answer to any request of a revoked workstation: wipe, sign out. */
+const WORKSTATION_REVOKED = 'WORKSTATION_REVOKED';
 
 export class WorkstationBackend {
   readonly store: CaseStore;
@@ -59,8 +63,9 @@ export class WorkstationBackend {
   private readonly listeners = new Set<Listener>();
   private readonly now: () => Date;
   private session: Session | null = null;
-  /** Kept in memory only, to renew an expired token without asking the agent again. */
-  private credentials: { username: string; password: string } | null = null;
+  /** The renewal in flight: a refresh token works once, so two renewals must not race. */
+  private renewing: Promise<string | null> | null = null;
+  private wiping: Promise<void> | null = null;
 
   private constructor(private readonly options: WorkstationBackendOptions) {
     const ownClock = options.now ?? (() => new Date());
@@ -74,7 +79,11 @@ export class WorkstationBackend {
       this.store,
       this.api,
       { token: () => this.options.secrets.get(TOKEN_KEY), renew: () => this.renewToken() },
-      (status) => this.emit('sync.status', status),
+      (status) => {
+        this.emit('sync.status', status);
+        // Once: the wipe ends the session, and its own status reports come back here.
+        if (status.lastError === WORKSTATION_REVOKED && this.session) void this.wipeRevoked();
+      },
       (caseIds) => this.emit('case.changed', { caseIds }),
       { now: this.now, ...options.sync },
     );
@@ -123,10 +132,13 @@ export class WorkstationBackend {
     'session.signIn': (input) => this.signIn(input.username, input.password),
     'session.signOut': async () => {
       this.sync.stop();
+      const token = await this.options.secrets.get(TOKEN_KEY);
+      // Ends the session on the server too when it answers; offline, the tokens just go.
+      if (token) void this.api.signOut(token).catch(() => {});
       await this.options.secrets.delete(TOKEN_KEY);
+      await this.options.secrets.delete(REFRESH_KEY);
       this.store.setMeta('session', null);
       this.session = null;
-      this.credentials = null;
       return null;
     },
     'session.current': async () => this.session,
@@ -219,7 +231,14 @@ export class WorkstationBackend {
     const clientId = this.store.clientId();
     let session: Session;
     try {
-      const answer = await this.api.signIn({ username, password, clientId });
+      const answer = await this.api
+        .signIn({ username, password, clientId })
+        .catch(async (error) => {
+          if (error instanceof ApiRefusedError && error.code === WORKSTATION_REVOKED) {
+            await this.wipeRevoked();
+          }
+          throw error;
+        });
       session = { user: answer.user, workstationCode: answer.workstationCode };
       const previousUser = this.store.getMeta('userId');
       if (previousUser && previousUser !== answer.user.id && this.store.waitingCount() > 0) {
@@ -230,10 +249,10 @@ export class WorkstationBackend {
       }
       this.store.resetForUser(answer.user.id);
       await this.options.secrets.set(TOKEN_KEY, answer.token);
+      await this.options.secrets.set(REFRESH_KEY, answer.refreshToken);
       this.store.setMeta(`verifier:${username}`, makeVerifier(password));
       this.store.setMeta('session', JSON.stringify(session));
       this.session = session;
-      this.credentials = { username, password };
       this.sync.start('online');
       return session;
     } catch (error) {
@@ -257,25 +276,56 @@ export class WorkstationBackend {
         'Only the last user of this workstation can sign in offline',
       );
     }
+    // Sync resumes with the refresh token of the last online sign-in, if it is still good.
     this.session = session;
-    this.credentials = { username, password };
     this.sync.start('offline');
     return session;
   }
 
-  private async renewToken(): Promise<string | null> {
-    if (!this.credentials) return null;
+  /** A new access token from the stored refresh token; null when only a sign-in can help. */
+  private renewToken(): Promise<string | null> {
+    this.renewing ??= this.refreshSession().finally(() => {
+      this.renewing = null;
+    });
+    return this.renewing;
+  }
+
+  private async refreshSession(): Promise<string | null> {
+    const refreshToken = await this.options.secrets.get(REFRESH_KEY);
+    if (!refreshToken) return null;
     try {
-      const answer = await this.api.signIn({
-        ...this.credentials,
-        clientId: this.store.clientId(),
-      });
+      const answer = await this.api.refresh({ refreshToken, clientId: this.store.clientId() });
+      await this.options.secrets.set(REFRESH_KEY, answer.refreshToken);
       await this.options.secrets.set(TOKEN_KEY, answer.token);
       return answer.token;
     } catch (error) {
-      if (error instanceof ApiRefusedError) this.credentials = null;
+      if (error instanceof ApiRefusedError) {
+        if (error.code === WORKSTATION_REVOKED) await this.wipeRevoked();
+        // Used up, expired or revoked: it will never work again.
+        else await this.options.secrets.delete(REFRESH_KEY);
+      }
       throw error;
     }
+  }
+
+  /**
+   * The central API says this workstation is revoked (lost, stolen, decommissioned): the
+   * cached cases, the outbox and the secrets go, and the session ends. Nothing is pushed
+   * first: the server refuses this install anyway.
+   */
+  private wipeRevoked(): Promise<void> {
+    this.wiping ??= (async () => {
+      this.session = null;
+      this.sync.stop();
+      this.store.wipe();
+      await this.options.secrets.delete(TOKEN_KEY);
+      await this.options.secrets.delete(REFRESH_KEY);
+      this.emit('case.changed', { caseIds: [] });
+      this.sync.emitStatus();
+    })().finally(() => {
+      this.wiping = null;
+    });
+    return this.wiping;
   }
 
   private caseDetail(caseId: string) {

@@ -181,7 +181,7 @@ describe('sign-in', () => {
     expect(body.workstationCode).toMatch(/^BJ[0-9A-Z]{2}$/);
     const claims = decodeJwt(body.token);
     expect(claims).toMatchObject({ sub: 'u-agent01', role: 'agent', cid: clientId });
-    expect(claims.exp! - claims.iat!).toBe(12 * 3600);
+    expect(claims.exp! - claims.iat!).toBe(15 * 60); // short-lived; /auth/refresh renews it
   });
 
   it('keeps an install’s workstation code across sign-ins and gives another install its own', async () => {

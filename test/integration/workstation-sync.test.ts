@@ -136,6 +136,15 @@ describe('the workstation and the central API', () => {
     expect((await call(backend, 'sync.status', {})).pending).toBe(2);
 
     await startApi();
+    // No password is kept in memory: the session renews with the refresh token of the
+    // secret store, which this keychain-less host lost at the restart. The outbox waits
+    // for the agent's next online sign-in.
+    expect(await call(backend, 'sync.now', {})).toMatchObject({
+      state: 'signed_out',
+      lastError: 'UNAUTHENTICATED',
+      pending: 2,
+    });
+    await call(backend, 'session.signIn', { username: 'agent01', password: 'demo1234' });
     const after = await call(backend, 'sync.now', {});
     expect(after).toMatchObject({ state: 'online', pending: 0, rejected: 0 });
 
