@@ -388,7 +388,6 @@ function rawBodyParser(maxBytes: number) {
 const CaseParams = z.object({ caseId: z.uuid() });
 const AttachmentParams = z.object({ caseId: z.uuid(), attachmentId: z.uuid() });
 const UploadHeaders = z.looseObject({
-  'content-type': z.string().optional(),
   [FILE_NAME_HEADER]: z.string().min(1).describe('The file name, percent-encoded UTF-8'),
   [CONTENT_SHA256_HEADER]: z
     .string()
@@ -428,6 +427,7 @@ export async function attachmentsRoutes(
           'same id with the same content answers 200 with the stored record.',
         tags: ['attachments'],
         security: [{ bearerAuth: [] }],
+        consumes: ATTACHMENT_MEDIA_TYPES,
         params: AttachmentParams,
         headers: UploadHeaders,
         body: RawBytes,
@@ -500,6 +500,7 @@ export async function attachmentsRoutes(
         summary: 'The bytes of an attachment, for download; 304 when If-None-Match names it',
         tags: ['attachments'],
         security: [{ bearerAuth: [] }],
+        produces: [...ATTACHMENT_MEDIA_TYPES, 'application/json'],
         params: AttachmentParams,
         headers: ContentHeaders,
         response: {

@@ -17,7 +17,11 @@ import {
   mediaTypeOfContent,
 } from '../../shared/attachments';
 import { buildServer } from '../../server/app';
-import { attachmentsChangedInScope, contentDisposition } from '../../server/attachments';
+import {
+  attachmentsChangedInScope,
+  attachmentVersionsAfterCursor,
+  contentDisposition,
+} from '../../server/attachments';
 import { caseScope } from '../../server/cases';
 import { openDb, openPglite, type Db } from '../../server/db';
 import { runMigrations } from '../../server/migrations';
@@ -385,6 +389,44 @@ describe('retries and reuse', () => {
     expect(sha256((await download(agent, ownCase, id)).rawPayload)).toBe(sha256(png(50)));
   });
 
+  it('settles two simultaneous uploads of one id: one stores, the other gets the same record or 409', async () => {
+    const id = randomUUID();
+    const file = { bytes: png(60), type: 'image/png', name: '并发.png' };
+    const before = await stored();
+    const [one, two] = await Promise.all([
+      upload(agent, ownCase, id, file),
+      upload(agent, ownCase, id, file),
+    ]);
+    expect([one.statusCode, two.statusCode].sort()).toEqual([200, 201]);
+    expect(one.json()).toEqual(two.json());
+    const other = randomUUID();
+    const clash = await Promise.all([
+      upload(agent, ownCase, other, { ...file, bytes: png(61) }),
+      upload(agent, ownCase, other, { ...file, bytes: png(62) }),
+    ]);
+    expect(clash.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+    expect(await stored()).toMatchObject({
+      attachments: before.attachments + 2,
+      blobs: before.blobs + 2,
+      history: before.history + 2,
+    });
+  });
+
+  it('round-trips a scanned statement of several megabytes', async () => {
+    const pages = Buffer.alloc(3 * 1024 * 1024);
+    for (let i = 0; i < pages.length; i++) pages[i] = (i * 7919) % 251;
+    const bytes = Buffer.concat([pdf('scan'), pages]);
+    const id = randomUUID();
+    const put = await upload(agent, ownCase, id, {
+      bytes,
+      type: 'application/pdf',
+      name: '扫描件.pdf',
+    });
+    expect(put.statusCode, put.body).toBe(201);
+    const fetched = await download(agent, ownCase, id);
+    expect(Buffer.compare(fetched.rawPayload, bytes)).toBe(0);
+  });
+
   it('keeps one copy of content attached twice, on two cases', async () => {
     const bytes = pdf('the same receipt twice');
     const before = await stored();
@@ -733,6 +775,10 @@ describe('who may see and attach', () => {
       expect(paths[path]?.[method]?.tags, `${method} ${path}`).toEqual(['attachments']);
       expect(paths[path]![method]!.security).toEqual([{ bearerAuth: [] }]);
     }
+    const upload = paths['/cases/{caseId}/attachments/{attachmentId}']!.put as unknown as {
+      requestBody: { content: Record<string, unknown> };
+    };
+    expect(Object.keys(upload.requestBody.content)).toContain('image/png');
   });
 });
 
@@ -809,6 +855,40 @@ describe('lazy sync: metadata with the pull', () => {
       { isolation: 'repeatable read' },
     );
     expect(secondPage.map((m) => m.id)).toEqual([late]);
+  });
+
+  it('gives pullChanges the versions to page by, scoped like the rows', async () => {
+    const start = String((await stored()).version);
+    const id = randomUUID();
+    const put = await upload(agent, ownCase, id, {
+      bytes: png(140),
+      type: 'image/png',
+      name: 'v.png',
+    });
+    expect(put.statusCode).toBe(201);
+    const versionsFor = async (user: Parameters<typeof caseScope>[0]) => {
+      const scope = caseScope(user, 3);
+      const rows = await db.query<{ version: string }>(
+        `select version from (${attachmentVersionsAfterCursor(scope.sql)}) changed
+          order by version limit $2`,
+        [start, 100, ...scope.params],
+      );
+      return rows.rows.map((row) => Number(row.version));
+    };
+    const owner = {
+      id: 'u-agent01',
+      role: 'agent' as const,
+      teamId: 'team-t1',
+      branchId: 'branch-bj',
+    };
+    const foreign = {
+      id: OTHER_TEAM_AGENT.id,
+      role: 'agent' as const,
+      teamId: 'team-t2',
+      branchId: null,
+    };
+    expect(await versionsFor(owner)).toEqual([(await stored()).version]);
+    expect(await versionsFor(foreign)).toEqual([]);
   });
 
   it('brings the older attachments of a reassigned case to its new owner; the former owner may still attach', async () => {
