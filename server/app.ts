@@ -16,6 +16,7 @@ import { ApiError, PROTOCOL_VERSION, SERVER_TIME_HEADER } from '../shared/sync-p
 import { installErrorHandling } from './api-errors';
 import { attachmentsRoutes } from './attachments';
 import { authRoutes } from './auth';
+import { caseSearchRoutes } from './case-search';
 import { customersRoutes } from './customers';
 import type { Db } from './db';
 import { knowledgeRoutes } from './knowledge';
@@ -211,6 +212,7 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     await routes.register(knowledgeRoutes, { db: opts.db, jwtSecret: opts.jwtSecret });
     await routes.register(policiesRoutes, { db: opts.db, jwtSecret: opts.jwtSecret });
     await routes.register(attachmentsRoutes, { db: opts.db, jwtSecret: opts.jwtSecret });
+    await routes.register(caseSearchRoutes, { db: opts.db, jwtSecret: opts.jwtSecret });
     await routes.register(pokeRoutes, {
       db: opts.db,
       jwtSecret: opts.jwtSecret,

@@ -22,6 +22,7 @@ import {
   type StoredLifecycle,
 } from './cases';
 import type { Db } from './db';
+import { registerCase } from '../shared/intake';
 import { hashPassword } from './passwords';
 
 export const DEMO_PASSWORD = 'demo1234';
@@ -445,4 +446,502 @@ export async function seedDemo(
     }
     return { seeded: true, users: DEMO_USERS.length, cases: caseCount };
   });
+}
+
+// --- demo data at scale ----------------------------------------------------------------------
+//
+// A year of a large complaint desk, for load tests and for feeling how the product behaves
+// with real volumes: the demo set above, plus teams, branches, their leads and staff, agents,
+// and many cases. Rows are inserted in bulk (`unnest` of column arrays, a batch per
+// transaction); each case's lifecycle is still walked through the shared machine, so every
+// row is a state the machine reaches. History rows at this scale are compact (status before
+// and after, not whole lifecycles), which keeps a full seed near a minute.
+
+export interface SeedSize {
+  cases: number;
+  agents: number;
+  teams: number;
+  branches: number;
+}
+
+export const FULL_SEED: SeedSize = { cases: 100_000, agents: 200, teams: 20, branches: 20 };
+
+/** Cases per transaction. */
+const SCALE_BATCH = 2_000;
+/** Seeded case numbers at scale come from the make-believe workstation 'SD' + 'S0'. */
+const SCALE_WORKSTATION = 'SDS0';
+const DAY_MS = 86_400_000;
+
+const SCALE_SURNAMES = [
+  ...'王李张刘陈杨黄赵周吴徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤',
+  '欧阳',
+  '司马',
+  '上官',
+  '诸葛',
+];
+const GIVEN_CHARACTERS = [
+  ...'伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华玉萍红梅鑫波斌宇浩凯健俊帆帅旭宁龙林欣佳琳晨雪倩婷颖子轩涵睿博文思雨嘉怡',
+];
+const CITIES = [
+  '北京朝阳',
+  '上海浦东',
+  '广州天河',
+  '深圳福田',
+  '杭州西湖',
+  '南京鼓楼',
+  '成都锦江',
+  '武汉江汉',
+  '西安雁塔',
+  '重庆渝中',
+  '天津和平',
+  '苏州工业园',
+  '长沙芙蓉',
+  '郑州金水',
+  '青岛市南',
+  '厦门思明',
+  '宁波鄞州',
+  '合肥蜀山',
+  '济南历下',
+  '沈阳和平',
+];
+
+/** Two stories only the scale seed tells: the demo's own list must not change. */
+const SCALE_STORIES: readonly ComplaintStory[] = [
+  ...STORIES,
+  {
+    businessLine: 'loan',
+    type: 'complaint',
+    channels: ['phone', 'branch', 'regulator'],
+    tell: (random) => {
+      const penalty = between(random, 5, 80) * 100;
+      return {
+        description: `客户申请提前归还房贷，被告知需支付违约金${penalty}元，客户称签约时客户经理未提示提前还款违约条款。`,
+        expectation: `减免提前还款违约金${penalty}元。`,
+        resolution: `经核查合同条款及面签录音，已按规定减免违约金${Math.floor(penalty / 2)}元，并向客户解释条款。`,
+      };
+    },
+  },
+  {
+    businessLine: 'account',
+    type: 'complaint',
+    channels: ['phone', 'chat', 'app'],
+    tell: (random) => ({
+      description: `客户账户因涉嫌电信诈骗被冻结，称${between(random, 2, 9)}天前收到陌生来电后转账，已报警，要求尽快处理。`,
+      expectation: '尽快解除冻结或说明解冻流程，协助追回被骗资金。',
+      resolution: '已协助客户向公安机关提交材料，账户经核实后解除冻结，已提示防诈骗注意事项。',
+    }),
+  },
+];
+
+type ScaleTarget =
+  'in_progress' | 'waiting_customer' | 'resolved' | 'awaiting_feedback' | 'closed' | 'reopened';
+
+/**
+ * How far a case has come, by its age: most older cases are closed, a few are still open
+ * (and so past their deadlines: breached), the newest are mostly being worked.
+ */
+function scaleTarget(ageDays: number, random: Random): ScaleTarget {
+  const roll = random();
+  const shares: [ScaleTarget, number][] =
+    ageDays >= 30
+      ? [
+          ['closed', 0.88],
+          ['reopened', 0.02],
+          ['awaiting_feedback', 0.03],
+          ['resolved', 0.02],
+          ['waiting_customer', 0.02],
+          ['in_progress', 0.03],
+        ]
+      : ageDays >= 7
+        ? [
+            ['closed', 0.55],
+            ['reopened', 0.02],
+            ['awaiting_feedback', 0.13],
+            ['resolved', 0.1],
+            ['waiting_customer', 0.08],
+            ['in_progress', 0.12],
+          ]
+        : [
+            ['closed', 0.12],
+            ['reopened', 0.01],
+            ['awaiting_feedback', 0.14],
+            ['resolved', 0.15],
+            ['waiting_customer', 0.15],
+            ['in_progress', 0.43],
+          ];
+  let sum = 0;
+  for (const [target, share] of shares) {
+    sum += share;
+    if (roll < sum) return target;
+  }
+  return 'in_progress';
+}
+
+/** Days between two steps of a case's handling, as the step usually takes. */
+const STEP_DAYS: Record<string, [number, number]> = {
+  REQUEST_CUSTOMER_INFO: [0, 2],
+  RESOLVE: [1, 12],
+  DECIDE_SUGGESTION: [2, 20],
+  NOTIFY_CUSTOMER: [0, 2],
+  RECORD_FEEDBACK: [1, 6],
+};
+
+interface ScalePerson {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  teamId: string | null;
+  branchId: string | null;
+}
+
+const two = (n: number) => String(n).padStart(2, '0');
+const three = (n: number) => String(n).padStart(3, '0');
+
+function scalePeople(size: SeedSize, random: Random) {
+  const personName = () =>
+    pick(random, SCALE_SURNAMES) +
+    pick(random, GIVEN_CHARACTERS) +
+    (random() < 0.6 ? pick(random, GIVEN_CHARACTERS) : '');
+  const teams = Array.from({ length: size.teams }, (_, i) => ({
+    id: `team-s${two(i + 1)}`,
+    code: `S${two(i + 1)}`,
+    name: `远程客服中心投诉${i + 1}组`,
+  }));
+  const branches = Array.from({ length: size.branches }, (_, i) => ({
+    id: `branch-s${two(i + 1)}`,
+    code: `B${two(i + 1)}`,
+    name: `${CITIES[i % CITIES.length]}${i >= CITIES.length ? `第${Math.floor(i / CITIES.length) + 1}` : ''}支行`,
+  }));
+  const people: ScalePerson[] = [];
+  teams.forEach((team, i) =>
+    people.push({
+      id: `u-lead${three(i + 1)}`,
+      username: `lead${three(i + 1)}`,
+      displayName: personName(),
+      role: 'lead',
+      teamId: team.id,
+      branchId: null,
+    }),
+  );
+  branches.forEach((branch, i) =>
+    people.push({
+      id: `u-branch${three(i + 1)}`,
+      username: `branch${three(i + 1)}`,
+      displayName: personName(),
+      role: 'branch',
+      teamId: null,
+      branchId: branch.id,
+    }),
+  );
+  const agents: ScalePerson[] = Array.from({ length: size.agents }, (_, i) => ({
+    id: `u-agent${three(i + 1)}`,
+    username: `agent${three(i + 1)}`,
+    displayName: personName(),
+    role: 'agent',
+    teamId: teams[i % teams.length]!.id,
+    branchId: branches[i % branches.length]!.id,
+  }));
+  people.push(...agents);
+  return { teams, branches, people, agents };
+}
+
+/** Column arrays of one batch, in the order the insert statements take them. */
+interface ScaleBatch {
+  cases: {
+    id: string[];
+    number: string[];
+    customerName: string[];
+    customerPhone: string[];
+    channel: string[];
+    type: string[];
+    businessLine: string[];
+    description: string[];
+    expectation: string[];
+    status: string[];
+    lifecycle: string[];
+    priority: string[];
+    ownerId: string[];
+    teamId: (string | null)[];
+    branchId: (string | null)[];
+    createdAt: string[];
+    updatedAt: string[];
+  };
+  notes: { id: string[]; caseIndex: number[]; authorId: string[]; text: string[]; at: string[] };
+  history: {
+    caseIndex: number[];
+    actorId: string[];
+    action: string[];
+    before: (string | null)[];
+    after: string[];
+    at: string[];
+  };
+}
+
+function emptyBatch(): ScaleBatch {
+  return {
+    cases: {
+      id: [],
+      number: [],
+      customerName: [],
+      customerPhone: [],
+      channel: [],
+      type: [],
+      businessLine: [],
+      description: [],
+      expectation: [],
+      status: [],
+      lifecycle: [],
+      priority: [],
+      ownerId: [],
+      teamId: [],
+      branchId: [],
+      createdAt: [],
+      updatedAt: [],
+    },
+    notes: { id: [], caseIndex: [], authorId: [], text: [], at: [] },
+    history: { caseIndex: [], actorId: [], action: [], before: [], after: [], at: [] },
+  };
+}
+
+/** One case, walked from intake through the machine to its target or to `endMs`. */
+function scaleCase(
+  batch: ScaleBatch,
+  index: number,
+  total: number,
+  owner: ScalePerson,
+  endMs: number,
+  random: Random,
+): void {
+  const story = pick(random, SCALE_STORIES);
+  const told = story.tell(random);
+  // Spread over the year before endMs, in order; 08:00–20:59 Beijing time.
+  const dayBack = Math.floor(365 * (1 - index / total));
+  const day = Math.floor(endMs / DAY_MS) - dayBack;
+  const createdMs = Math.min(
+    endMs - 60_000,
+    day * DAY_MS + between(random, 0, 12) * 3600_000 + between(random, 0, 3599) * 1000,
+  );
+  const createdAt = new Date(createdMs);
+  const caseId = uuidFrom(random);
+  const actor = { userId: owner.id, role: owner.role };
+  const intake = CaseIntake.parse({
+    customerName:
+      pick(random, SCALE_SURNAMES) +
+      pick(random, GIVEN_CHARACTERS) +
+      (random() < 0.7 ? pick(random, GIVEN_CHARACTERS) : ''),
+    customerPhone: `139000${String(between(random, 0, 99_999)).padStart(5, '0')}`,
+    channel: pick(random, story.channels),
+    type: story.type,
+    businessLine: story.businessLine,
+    description: told.description,
+    customerExpectation: told.expectation,
+  });
+  const registered = registerCase({
+    caseId,
+    intake,
+    actor,
+    receivedAt: createdAt.toISOString(),
+  });
+  let state: CaseState = registered.state;
+  let lifecycle = registered.context;
+  const row = batch.cases.id.length;
+  batch.history.caseIndex.push(row);
+  batch.history.actorId.push(owner.id);
+  batch.history.action.push('case.create');
+  batch.history.before.push(null);
+  batch.history.after.push(state);
+  batch.history.at.push(createdAt.toISOString());
+
+  let atMs = createdMs;
+  const noteMs = createdMs + 30 * 60_000;
+  if (noteMs < endMs) {
+    batch.notes.id.push(uuidFrom(random));
+    batch.notes.caseIndex.push(row);
+    batch.notes.authorId.push(owner.id);
+    batch.notes.text.push(pick(random, FOLLOW_UP_NOTES));
+    batch.notes.at.push(new Date(noteMs).toISOString());
+    atMs = noteMs;
+  }
+
+  const target = scaleTarget((endMs - createdMs) / DAY_MS, random);
+  const path = workedPath(target === 'reopened' ? 'closed' : target, story, told, random).map(
+    (step) =>
+      step.type === 'RECORD_FEEDBACK' && target === 'reopened' ? { ...step, score: 2 } : step,
+  );
+  for (const step of path) {
+    const [low, high] = STEP_DAYS[step.type] ?? [0, 3];
+    const nextMs = atMs + between(random, low, high) * DAY_MS + between(random, 1, 8) * 3600_000;
+    if (nextMs >= endMs) break; // not done yet: the case stays where it is
+    atMs = nextMs;
+    const event = { ...step, actor, at: new Date(atMs).toISOString() } as CaseEvent;
+    const verdict = decideCaseEvent(state, lifecycle, event);
+    if (!verdict.ok) {
+      throw new Error(`seed walked an illegal path: ${step.type} from ${state}: ${verdict.code}`);
+    }
+    batch.history.caseIndex.push(row);
+    batch.history.actorId.push(owner.id);
+    batch.history.action.push(`case.transition.${step.type}`);
+    batch.history.before.push(state);
+    batch.history.after.push(verdict.state);
+    batch.history.at.push(event.at);
+    state = verdict.state;
+    lifecycle = verdict.context;
+  }
+
+  const c = batch.cases;
+  c.id.push(caseId);
+  c.number.push(
+    `${SCALE_WORKSTATION}-${beijingDay(createdAt)}-${String(index + 1).padStart(6, '0')}`,
+  );
+  c.customerName.push(intake.customerName);
+  c.customerPhone.push(intake.customerPhone);
+  c.channel.push(intake.channel);
+  c.type.push(intake.type);
+  c.businessLine.push(intake.businessLine);
+  c.description.push(intake.description);
+  c.expectation.push(intake.customerExpectation);
+  c.status.push(state);
+  c.lifecycle.push(JSON.stringify(lifecycle));
+  c.priority.push(lifecycle.priority);
+  c.ownerId.push(lifecycle.ownerId ?? owner.id);
+  c.teamId.push(owner.teamId);
+  c.branchId.push(owner.branchId);
+  c.createdAt.push(createdAt.toISOString());
+  c.updatedAt.push(new Date(atMs).toISOString());
+}
+
+async function insertScaleBatch(tx: Db, batch: ScaleBatch): Promise<void> {
+  const n = batch.cases.id.length;
+  // One version per case (its note shares it), handed out in one bump: pulls page by them.
+  const bumped = await tx.query<{ v: string | number }>(
+    'update sync_version set v = v + $1 returning v',
+    [n],
+  );
+  const base = BigInt(bumped.rows[0]!.v) - BigInt(n);
+  const c = batch.cases;
+  await tx.query(
+    `insert into cases (id, number, customer_name, customer_phone, channel, type, business_line,
+                        description, customer_expectation, status, lifecycle, priority, owner_id,
+                        team_id, branch_id, created_at, updated_at, version)
+     select t.id, t.number, t.customer_name, t.customer_phone, t.channel, t.type, t.business_line,
+            t.description, t.customer_expectation, t.status, t.lifecycle::jsonb, t.priority,
+            t.owner_id, t.team_id, t.branch_id, t.created_at::timestamptz,
+            t.updated_at::timestamptz, $18::bigint + t.ord
+       from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                   $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
+                   $13::text[], $14::text[], $15::text[], $16::text[], $17::text[])
+            with ordinality as t(id, number, customer_name, customer_phone, channel, type,
+                                 business_line, description, customer_expectation, status,
+                                 lifecycle, priority, owner_id, team_id, branch_id, created_at,
+                                 updated_at, ord)`,
+    [
+      c.id,
+      c.number,
+      c.customerName,
+      c.customerPhone,
+      c.channel,
+      c.type,
+      c.businessLine,
+      c.description,
+      c.expectation,
+      c.status,
+      c.lifecycle,
+      c.priority,
+      c.ownerId,
+      c.teamId,
+      c.branchId,
+      c.createdAt,
+      c.updatedAt,
+      String(base),
+    ],
+  );
+  const notes = batch.notes;
+  await tx.query(
+    `insert into case_notes (id, case_id, author_id, text, created_at, recorded_at, version)
+     select t.id, ($6::uuid[])[t.row + 1], t.author_id, t.text, t.at::timestamptz,
+            t.at::timestamptz, $7::bigint + t.row + 1
+       from unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[])
+            as t(id, row, author_id, text, at)`,
+    [notes.id, notes.caseIndex, notes.authorId, notes.text, notes.at, c.id, String(base)],
+  );
+  const history = batch.history;
+  await tx.query(
+    `insert into case_history (case_id, actor_id, client_id, action, before, after, at)
+     select ($7::uuid[])[t.row + 1], t.actor_id, null, t.action,
+            case when t.before is null then null else jsonb_build_object('status', t.before) end,
+            jsonb_build_object('status', t.after), t.at::timestamptz
+       from unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+            with ordinality as t(row, actor_id, action, before, after, at, ord)
+      order by t.ord`,
+    [
+      history.caseIndex,
+      history.actorId,
+      history.action,
+      history.before,
+      history.after,
+      history.at,
+      c.id,
+    ],
+  );
+}
+
+/**
+ * The demo set, then (once: skipped when its first team exists) people and cases at scale.
+ * Deterministic for a seed and an end time; cases spread over the 365 days before `endAt`
+ * (default: the start of today, UTC, so that runs on one day agree).
+ */
+export async function seedAtScale(
+  db: Db,
+  opts: { size?: SeedSize; seed?: number; endAt?: Date; onProgress?: (cases: number) => void } = {},
+): Promise<SeedResult> {
+  const size = opts.size ?? FULL_SEED;
+  const seed = opts.seed ?? 20261101;
+  const endMs = (opts.endAt ?? new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS)).getTime();
+  await seedDemo(db, { seed });
+  const random = prng(seed ^ 0x5eed5ca1);
+  const { teams, branches, people, agents } = scalePeople(size, random);
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+
+  const fresh = await db.transaction(async (tx) => {
+    await tx.query('select pg_advisory_xact_lock($1)', [SEED_LOCK_KEY]);
+    const existing = await tx.query('select 1 from teams where id = $1', [teams[0]!.id]);
+    if (existing.rows.length > 0) return false;
+    await tx.query(
+      `insert into teams (id, code, name) select * from unnest($1::text[], $2::text[], $3::text[])`,
+      [teams.map((t) => t.id), teams.map((t) => t.code), teams.map((t) => t.name)],
+    );
+    await tx.query(
+      `insert into branches (id, code, name)
+       select * from unnest($1::text[], $2::text[], $3::text[])`,
+      [branches.map((b) => b.id), branches.map((b) => b.code), branches.map((b) => b.name)],
+    );
+    await tx.query(
+      `insert into users (id, username, display_name, role, team_id, branch_id, password_hash)
+       select t.*, $7 from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],
+                                  $6::text[]) as t`,
+      [
+        people.map((p) => p.id),
+        people.map((p) => p.username),
+        people.map((p) => p.displayName),
+        people.map((p) => p.role),
+        people.map((p) => p.teamId),
+        people.map((p) => p.branchId),
+        passwordHash,
+      ],
+    );
+    return true;
+  });
+  if (!fresh) return { seeded: false, users: 0, cases: 0 };
+
+  for (let start = 0; start < size.cases; start += SCALE_BATCH) {
+    const batch = emptyBatch();
+    const end = Math.min(size.cases, start + SCALE_BATCH);
+    for (let index = start; index < end; index++) {
+      scaleCase(batch, index, size.cases, pick(random, agents), endMs, random);
+    }
+    await db.transaction((tx) => insertScaleBatch(tx, batch));
+    opts.onProgress?.(end);
+  }
+  return { seeded: true, users: people.length, cases: size.cases };
 }

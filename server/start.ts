@@ -5,7 +5,7 @@ import { buildServer, type LogSettings } from './app';
 import { DEFAULT_DATA_DIR, type SeedScale } from './config';
 import { openDb } from './db';
 import { MIGRATIONS_DIR, runMigrations } from './migrations';
-import { seedDemo } from './seed';
+import { seedAtScale, seedDemo } from './seed';
 
 export { DEFAULT_DATA_DIR };
 
@@ -57,7 +57,8 @@ export async function startCentralApi(opts: CentralApiOptions = {}): Promise<Cen
     const migrationsDir = opts.migrationsDir ?? MIGRATIONS_DIR;
     await runMigrations(db, migrationsDir);
     if (opts.seed ?? true) {
-      await seedDemo(db, { seed: opts.seedNumber });
+      if (opts.seedScale === 'full') await seedAtScale(db, { seed: opts.seedNumber });
+      else await seedDemo(db, { seed: opts.seedNumber });
     }
     const app = buildServer({
       db,

@@ -10,7 +10,8 @@ import { buildServer, loggableUrl } from '../../server/app';
 import { ConfigError, loadConfig } from '../../server/config';
 import { openDb, type Db } from '../../server/db';
 import { MIGRATIONS_DIR, runMigrations } from '../../server/migrations';
-import { DEMO_PASSWORD, seedDemo } from '../../server/seed';
+import { caseScope } from '../../server/cases';
+import { DEMO_PASSWORD, seedAtScale, seedDemo } from '../../server/seed';
 import { startPostgres, type TestPostgres } from '../support/postgres';
 import { freePort, startCentralApiProcess, type Service } from '../support/processes';
 
@@ -364,3 +365,217 @@ describe('a real API process', () => {
     }
   }, 60_000);
 });
+
+describe('demo data at scale', () => {
+  const size = { cases: 2_000, agents: 20, teams: 4, branches: 4 };
+  const endAt = new Date('2026-11-20T00:00:00Z');
+
+  /** Every seeded row, minus what is random by design (password salts) or set by now(). */
+  async function dump(target: Db): Promise<string> {
+    const tables = {
+      teams: 'select * from teams order by id',
+      branches: 'select * from branches order by id',
+      users: 'select id, username, display_name, role, team_id, branch_id from users order by id',
+      cases: 'select * from cases order by number',
+      case_notes: 'select * from case_notes order by id',
+      case_history: 'select * from case_history order by id',
+      sync_version: 'select v from sync_version',
+    };
+    const out: Record<string, unknown> = {};
+    for (const [name, sql] of Object.entries(tables)) out[name] = (await target.query(sql)).rows;
+    return JSON.stringify(out);
+  }
+
+  it('seeds the same people and cases twice from the same seed, reachable and realistic', async () => {
+    const dumps: string[] = [];
+    let scaleDb: Db | undefined;
+    for (const name of ['case_scale_a', 'case_scale_b']) {
+      await db.query(`create database ${name}`);
+      const target = await openDb({ databaseUrl: postgres.url.replace(/\/case_ops$/, `/${name}`) });
+      try {
+        await runMigrations(target);
+        const started = performance.now();
+        const result = await seedAtScale(target, { size, seed: 42, endAt });
+        console.log(
+          `scale seed of ${size.cases} cases: ${(performance.now() - started).toFixed(0)} ms`,
+        );
+        expect(result).toEqual({ seeded: true, users: 4 + 4 + 20, cases: 2_000 });
+        expect(await seedAtScale(target, { size, seed: 42, endAt })).toMatchObject({
+          seeded: false,
+        });
+        dumps.push(await dump(target));
+      } finally {
+        if (scaleDb) await target.close();
+        else scaleDb = target;
+      }
+    }
+    expect(dumps[1]).toBe(dumps[0]);
+    const scaled = scaleDb!;
+    try {
+      // The demo accounts the other tests know are all there.
+      const demo = await scaled.query<{ username: string }>(
+        `select username from users where username = any($1) order by username`,
+        [['admin01', 'agent01', 'agent02', 'branch01', 'lead01']],
+      );
+      expect(demo.rows).toHaveLength(5);
+      const statuses = await scaled.query<{ status: string; n: string; old_open: string }>(
+        `select status, count(*) as n,
+                count(*) filter (where created_at < $1::timestamptz - interval '15 days') as old_open
+           from cases where number like 'SDS0-%' group by status`,
+        [endAt.toISOString()],
+      );
+      const count = Object.fromEntries(statuses.rows.map((r) => [r.status, Number(r.n)]));
+      const total = Object.values(count).reduce((a, b) => a + b, 0);
+      expect(total).toBe(2_000);
+      expect(count.closed! / total).toBeGreaterThan(0.6);
+      const open = ['in_progress', 'waiting_customer', 'reopened'];
+      expect(open.reduce((sum, s) => sum + (count[s] ?? 0), 0) / total).toBeGreaterThan(0.05);
+      // Breached: open and older than the regulator's 15 days.
+      const breached = statuses.rows
+        .filter((r) => open.includes(r.status))
+        .reduce((sum, r) => sum + Number(r.old_open), 0);
+      expect(breached).toBeGreaterThan(10);
+      // Each row agrees with the machine's walk: its own lifecycle, the last history step.
+      const mismatched = await scaled.query(
+        `select c.number from cases c
+          where c.lifecycle->>'caseId' <> c.id::text
+             or c.lifecycle->>'ownerId' is distinct from c.owner_id
+             or c.lifecycle->>'priority' <> c.priority
+             or c.status <> (select h.after->>'status' from case_history h
+                              where h.case_id = c.id order by h.id desc limit 1)`,
+      );
+      expect(mismatched.rows).toEqual([]);
+      const spread = await scaled.query<{ channels: string; lines: string; days: string }>(
+        `select count(distinct channel) as channels, count(distinct business_line) as lines,
+                max(created_at)::date - min(created_at)::date as days
+           from cases where number like 'SDS0-%'`,
+      );
+      expect(Number(spread.rows[0]!.channels)).toBeGreaterThanOrEqual(6);
+      expect(Number(spread.rows[0]!.lines)).toBeGreaterThanOrEqual(7);
+      expect(Number(spread.rows[0]!.days)).toBeGreaterThan(350);
+    } finally {
+      await scaled.close();
+    }
+  }, 120_000);
+});
+
+describe('case search', () => {
+  async function searchAs(app: ReturnType<typeof buildServer>, username: string, query: string) {
+    const signIn = await app.inject({
+      method: 'POST',
+      url: '/auth/sign-in',
+      payload: { username, password: DEMO_PASSWORD, clientId: randomUUID() },
+    });
+    return app.inject({
+      method: 'GET',
+      url: `/cases/search?${query}`,
+      headers: { authorization: `Bearer ${signIn.json().token}` },
+    });
+  }
+
+  it('finds cases by number, one-character name or description, only in the caller’s scope', async () => {
+    const app = buildServer({ db, jwtSecret });
+    try {
+      const mine = await signInOverInject(app, 'agent02');
+      const number = `${mine.code}-261125-0001`;
+      const pushed = await app.inject({
+        method: 'POST',
+        url: '/sync/push',
+        headers: { authorization: `Bearer ${mine.token}` },
+        payload: {
+          protocolVersion: 1,
+          clientId: mine.clientId,
+          mutations: [createCase(1, number, '钱多多', '13900004444')],
+        },
+      });
+      expect(pushed.statusCode, pushed.body).toBe(200);
+
+      const byName = (await searchAs(app, 'agent02', `q=${encodeURIComponent('钱')}`)).json();
+      expect(byName.hits.map((h: { number: string }) => h.number)).toContain(number);
+      const hit = byName.hits.find((h: { number: string }) => h.number === number);
+      expect(hit).toMatchObject({
+        customerName: '钱多多',
+        customerPhoneMasked: '139****4444',
+        matchedIn: 'customerName',
+        ownerId: 'u-agent02',
+      });
+      expect(JSON.stringify(byName)).not.toContain('13900004444');
+      const byNumber = (
+        await searchAs(app, 'agent02', `q=${number.slice(-11).toLowerCase()}`)
+      ).json();
+      expect(byNumber.hits).toEqual([expect.objectContaining({ number, matchedIn: 'number' })]);
+      const byText = (await searchAs(app, 'agent02', `q=${encodeURIComponent('盗刷')}`)).json();
+      expect(byText.hits.map((h: { number: string }) => h.number)).toContain(number);
+
+      // agent01 is in the same team but does not own it.
+      const other = (await searchAs(app, 'agent01', `q=${encodeURIComponent('钱多多')}`)).json();
+      expect(other.hits).toEqual([]);
+      // Everyone else sees exactly what the scope rule of cases.ts lets them read.
+      for (const username of ['lead01', 'branch01', 'admin01']) {
+        const seen = (await searchAs(app, username, `q=${encodeURIComponent('钱多多')}`)).json();
+        const profile = await db.query<{
+          id: string;
+          role: 'agent' | 'lead' | 'branch' | 'admin';
+          team_id: string | null;
+          branch_id: string | null;
+        }>('select id, role, team_id, branch_id from users where username = $1', [username]);
+        const user = profile.rows[0]!;
+        const scope = caseScope(
+          { id: user.id, role: user.role, teamId: user.team_id, branchId: user.branch_id },
+          2,
+        );
+        const readable = await db.query<{ number: string }>(
+          `select number from cases c where customer_name = $1 and coalesce(${scope.sql}, false)`,
+          ['钱多多', ...scope.params],
+        );
+        expect(
+          seen.hits.map((h: { number: string }) => h.number),
+          username,
+        ).toEqual(readable.rows.map((r) => r.number));
+      }
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('takes LIKE wildcards literally, pages with limit, and refuses an empty query', async () => {
+    const app = buildServer({ db, jwtSecret });
+    try {
+      // No seeded text holds these literally ('%' alone does: 收益2.10%).
+      for (const wildcard of ['%%', '_', '\\', '%_%']) {
+        const response = await searchAs(app, 'lead01', `q=${encodeURIComponent(wildcard)}`);
+        expect(response.statusCode).toBe(200);
+        expect(response.json().hits).toEqual([]);
+      }
+      const page = (
+        await searchAs(app, 'agent01', `q=${encodeURIComponent('客户')}&limit=1`)
+      ).json();
+      expect(page.hits).toHaveLength(1);
+      expect(page.more).toBe(true);
+      for (const bad of ['q=', 'q=%20%20', 'limit=3', 'q=a&limit=0', 'q=a&limit=x', 'q=%00']) {
+        const response = await searchAs(app, 'admin01', bad);
+        expect(response.statusCode, bad).toBe(400);
+        expect(response.json()).toMatchObject({ code: 'VALIDATION' });
+      }
+      const stranger = await app.inject({ method: 'GET', url: '/cases/search?q=a' });
+      expect(stranger.statusCode).toBe(401);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+async function signInOverInject(app: ReturnType<typeof buildServer>, username: string) {
+  const clientId = randomUUID();
+  const response = await app.inject({
+    method: 'POST',
+    url: '/auth/sign-in',
+    payload: { username, password: DEMO_PASSWORD, clientId },
+  });
+  expect(response.statusCode).toBe(200);
+  return {
+    clientId,
+    token: response.json().token as string,
+    code: response.json().workstationCode as string,
+  };
+}
