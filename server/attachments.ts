@@ -21,6 +21,7 @@ import {
   FILE_NAME_HEADER,
   isAttachmentMediaType,
   mediaTypeOfContent,
+  textCharset,
   TYPED_FILE_NAME_MAX,
   ATTACHMENT_MEDIA_TYPES,
   type AttachmentMediaType,
@@ -535,7 +536,12 @@ export async function attachmentsRoutes(
       const content = blob.rows[0]!.content;
       return reply
         .code(200)
-        .type(stored.media_type)
+        .type(
+          // Text carries no type of its own: say how to read it (Chinese Windows: GB18030).
+          stored.media_type === 'text/plain'
+            ? `text/plain; charset=${textCharset(content) ?? 'utf-8'}`
+            : stored.media_type,
+        )
         .header('content-disposition', contentDisposition(stored.file_name))
         .header('x-content-type-options', 'nosniff')
         .header('content-security-policy', "default-src 'none'; sandbox")

@@ -132,8 +132,11 @@ const VBA_PROJECT = ascii('vbaProject.bin');
 const MARKUP =
   /^<(!doctype html|html|head|body|script|iframe|h1|div|font|table|a|style|title|b|br|p|svg|\?xml|!--)[\s>/]/i;
 
-/** Text: no NUL byte, valid UTF-8 (BOM or not) or GB18030 (Windows' Chinese files). */
-function textEncoding(bytes: Uint8Array): 'utf-8' | 'gb18030' | null {
+/**
+ * The charset of plain text: no NUL byte, valid UTF-8 (BOM or not) or else GB18030 (Windows'
+ * Chinese files); null for anything that is not plain text, markup included.
+ */
+export function textCharset(bytes: Uint8Array): 'utf-8' | 'gb18030' | null {
   if (bytes.includes(0)) return null;
   for (const encoding of ['utf-8', 'gb18030'] as const) {
     try {
@@ -174,5 +177,5 @@ export function mediaTypeOfContent(bytes: Uint8Array): AttachmentMediaType | nul
     }
     return null;
   }
-  return textEncoding(bytes) ? 'text/plain' : null;
+  return textCharset(bytes) ? 'text/plain' : null;
 }

@@ -344,10 +344,16 @@ describe('uploading and downloading evidence', () => {
         name: '流水.xlsx',
       },
     ];
+    const ids: string[] = [];
     for (const file of cases) {
-      const response = await upload(agent, ownCase, randomUUID(), file);
+      const id = randomUUID();
+      const response = await upload(agent, ownCase, id, file);
       expect(response.statusCode, `${file.name}: ${response.body}`).toBe(201);
+      ids.push(id);
     }
+    const text = await download(agent, ownCase, ids[0]!);
+    expect(text.headers['content-type']).toBe('text/plain; charset=gb18030');
+    expect(new TextDecoder('gb18030').decode(text.rawPayload)).toBe('你好\r\n');
   });
 });
 
