@@ -6,16 +6,23 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type {
-  KnowledgeArticle,
-  KnowledgeChanges,
-  KnowledgeDraft,
-  KnowledgeSearchResponse,
+import {
+  rankKnowledge,
+  type KnowledgeArticle,
+  type KnowledgeChanges,
+  type KnowledgeDraft,
+  type KnowledgeSearchResponse,
 } from '../../shared/knowledge';
 import { buildServer } from '../../server/app';
 import { openDb, openPglite, type Db } from '../../server/db';
-import { SEED_ARTICLES, seedKnowledge } from '../../server/knowledge';
+import {
+  createArticle,
+  SEED_ARTICLES,
+  seedKnowledge,
+  setArticleStatus,
+} from '../../server/knowledge';
 import { runMigrations } from '../../server/migrations';
 import { DEMO_PASSWORD, seedDemo } from '../../server/seed';
 import { startPostgres, type TestPostgres } from '../support/postgres';
@@ -197,6 +204,46 @@ describe('search through the API', () => {
     const response = await app.inject({ method: 'GET', url: '/knowledge/search?q=盗刷' });
     expect(response.statusCode).toBe(401);
   });
+});
+
+describe('the database and the shared ranking agree', () => {
+  const vocabulary = [...'信用卡年费资金冻结盗刷手机银行'];
+  const text = (min: number, max: number) =>
+    fc
+      .array(fc.oneof(fc.constantFrom(...vocabulary), fc.constantFrom(' ETC ', ' app ', '，')), {
+        minLength: min,
+        maxLength: max,
+      })
+      .map((parts) => parts.join(''));
+
+  it('finds the same articles in the same order as a workstation searching its copy', async () => {
+    // Its own tag keeps these articles apart from the rest of the base.
+    const tag = `一致性${randomUUID().slice(0, 8)}`;
+    const bodies = fc.sample(fc.tuple(text(1, 6), text(5, 60)), { numRuns: 40, seed: 20261123 });
+    const articles: KnowledgeArticle[] = [];
+    for (const [i, [title, body]] of bodies.entries()) {
+      const written = await createArticle(db, null, {
+        kind: 'article',
+        category: 'process',
+        title: `${i}号${title}`,
+        tags: [tag],
+        body,
+      });
+      articles.push(await setArticleStatus(db, written.id, 'published'));
+    }
+    const headers = await signIn(app, 'agent01');
+    let found = 0;
+    await fc.assert(
+      fc.asyncProperty(text(1, 5), async (q) => {
+        const { hits } = await search(headers, { q, tag, limit: '50' });
+        const expected = rankKnowledge(q, articles).map((hit) => hit.article.id);
+        expect(hits.map((hit) => hit.id)).toEqual(expected);
+        if (hits.length > 1) found++;
+      }),
+      { numRuns: 60, seed: 7 },
+    );
+    expect(found).toBeGreaterThan(20); // the queries did find and order articles
+  }, 60_000);
 });
 
 describe('administration', () => {
