@@ -1,5 +1,6 @@
 // Workstations: one per install (its clientId), each with a short code that makes the case
 // numbers it mints offline unique without a round trip: <site><code>-<yyMMdd>-<seq>.
+import type { WorkstationRecord } from '../shared/people';
 import type { Db } from './db';
 
 export interface WorkstationSite {
@@ -47,4 +48,64 @@ export async function registerWorkstation(
     row = inserted.rows[0]!;
   }
   return row.site_code + row.code;
+}
+
+interface WorkstationRow {
+  client_id: string;
+  site_code: string;
+  code: string;
+  user_id: string;
+  username: string;
+  registered_at: Date | string;
+  last_sign_in_at: Date | string;
+  revoked_at: Date | string | null;
+}
+
+const WORKSTATION_SELECT = `
+  select w.client_id, w.site_code, w.code, w.user_id, u.username, w.registered_at,
+         w.last_sign_in_at, w.revoked_at
+    from workstations w join users u on u.id = w.user_id`;
+
+const workstationRecord = (row: WorkstationRow): WorkstationRecord => ({
+  clientId: row.client_id,
+  code: row.site_code + row.code,
+  lastUserId: row.user_id,
+  lastUsername: row.username,
+  registeredAt: new Date(row.registered_at).toISOString(),
+  lastSignInAt: new Date(row.last_sign_in_at).toISOString(),
+  revokedAt: row.revoked_at === null ? null : new Date(row.revoked_at).toISOString(),
+});
+
+export async function listWorkstations(db: Db): Promise<WorkstationRecord[]> {
+  const rows = await db.query<WorkstationRow>(`${WORKSTATION_SELECT} order by w.registered_at`);
+  return rows.rows.map(workstationRecord);
+}
+
+/**
+ * Revokes a workstation for good (lost, stolen, decommissioned): its refresh tokens die with
+ * it, and every later request, refresh or sign-in from it is answered WORKSTATION_REVOKED,
+ * which tells it to wipe its cache. Revoking twice keeps the first time. Null when unknown.
+ */
+export async function revokeWorkstation(
+  db: Db,
+  clientId: string,
+  revokedBy: string,
+): Promise<WorkstationRecord | null> {
+  return db.transaction(async (tx) => {
+    const updated = await tx.query<{ client_id: string }>(
+      `update workstations set revoked_at = coalesce(revoked_at, now()),
+                               revoked_by = coalesce(revoked_by, $2)
+        where client_id = $1 returning client_id`,
+      [clientId, revokedBy],
+    );
+    if (updated.rows.length === 0) return null;
+    await tx.query(
+      'update refresh_tokens set revoked_at = now() where client_id = $1 and revoked_at is null',
+      [clientId],
+    );
+    const found = await tx.query<WorkstationRow>(`${WORKSTATION_SELECT} where w.client_id = $1`, [
+      clientId,
+    ]);
+    return workstationRecord(found.rows[0]!);
+  });
 }

@@ -325,6 +325,35 @@ describe('case authorization matrix', () => {
   });
 });
 
+/** Administration: the status each role gets; a stranger's workstation id is simply unknown. */
+const EXPECTED_ADMIN: Record<Actor, Record<string, number>> = {
+  agent01: { listPeople: 403, createTeam: 403, listShifts: 403, revokeWorkstation: 403 },
+  agent02: { listPeople: 403, createTeam: 403, listShifts: 403, revokeWorkstation: 403 },
+  branch01: { listPeople: 403, createTeam: 403, listShifts: 403, revokeWorkstation: 403 },
+  lead01: { listPeople: 403, createTeam: 403, listShifts: 403, revokeWorkstation: 403 },
+  lead02: { listPeople: 403, createTeam: 403, listShifts: 403, revokeWorkstation: 403 },
+  admin01: { listPeople: 200, createTeam: 201, listShifts: 200, revokeWorkstation: 404 },
+};
+
+describe('administration', () => {
+  it('is for administrators only, refused to every other role before the body is read', async () => {
+    const outcome = {} as Record<Actor, Record<string, number>>;
+    let code = 0;
+    for (const actor of ACTORS) {
+      const { headers } = await signIn(app, actor);
+      const status = async (method: 'GET' | 'POST', url: string, payload?: object) =>
+        (await app.inject({ method, url, headers, payload })).statusCode;
+      outcome[actor] = {
+        listPeople: await status('GET', '/admin/people'),
+        createTeam: await status('POST', '/admin/teams', { code: `Z${++code}`, name: '新组' }),
+        listShifts: await status('GET', '/admin/shifts'),
+        revokeWorkstation: await status('POST', `/admin/workstations/${randomUUID()}/revoke`),
+      };
+    }
+    expect(outcome).toEqual(EXPECTED_ADMIN);
+  });
+});
+
 describe('on PGlite', () => {
   it('shows an agent the team queue and an administrator no case', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'authz-pglite-'));

@@ -304,6 +304,298 @@ describe('sign-in protection', () => {
   });
 });
 
+// --- people administration -------------------------------------------------------------
+
+function asAdmin(
+  admin: Session,
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  url: string,
+  payload?: unknown,
+) {
+  return app.inject({ method, url, headers: admin.headers, payload: payload as object });
+}
+
+describe('people administration', () => {
+  let admin: Session;
+  beforeAll(async () => {
+    admin = await signIn('admin01');
+  });
+
+  it('creates a person who can sign in, and refuses a duplicate username with 409', async () => {
+    const created = await asAdmin(admin, 'POST', '/admin/people', {
+      username: 'agent09',
+      displayName: '吴芳',
+      role: 'agent',
+      teamId: 'team-t2',
+      password: 'a-long-first-password',
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json()).toMatchObject({
+      username: 'agent09',
+      role: 'agent',
+      teamId: 'team-t2',
+      branchId: null,
+      active: true,
+    });
+    expect(JSON.stringify(created.json())).not.toContain('password');
+    expect(
+      (await signInRequest(app, { username: 'agent09', password: 'a-long-first-password' }))
+        .statusCode,
+    ).toBe(200);
+
+    const again = await asAdmin(admin, 'POST', '/admin/people', {
+      username: 'agent09',
+      displayName: '另一个人',
+      role: 'agent',
+      teamId: 'team-t1',
+      password: 'another-long-password',
+    });
+    expect(again.statusCode).toBe(409);
+    expect(again.json()).toMatchObject({ code: 'USERNAME_TAKEN' });
+    const list = await asAdmin(admin, 'GET', '/admin/people');
+    expect(
+      list.json().people.filter((p: { username: string }) => p.username === 'agent09'),
+    ).toHaveLength(1);
+  });
+
+  it('refuses bad people with a field code, storing nothing', async () => {
+    const before = (await asAdmin(admin, 'GET', '/admin/people')).json().people.length;
+    const cases: [unknown, string, string][] = [
+      [
+        {
+          username: 'A B',
+          displayName: 'x',
+          role: 'agent',
+          teamId: 'team-t1',
+          password: 'long-enough-pw',
+        },
+        'username',
+        'USERNAME_INVALID',
+      ],
+      [
+        { username: 'agent10', displayName: 'x', role: 'agent', password: 'long-enough-pw' },
+        'teamId',
+        'TEAM_REQUIRED',
+      ],
+      [
+        {
+          username: 'agent10',
+          displayName: 'x',
+          role: 'agent',
+          teamId: 'team-none',
+          password: 'long-enough-pw',
+        },
+        'teamId',
+        'TEAM_UNKNOWN',
+      ],
+      [
+        { username: 'branch10', displayName: 'x', role: 'branch', password: 'long-enough-pw' },
+        'branchId',
+        'BRANCH_REQUIRED',
+      ],
+      [
+        {
+          username: 'admin10',
+          displayName: 'x',
+          role: 'admin',
+          teamId: 'team-t1',
+          password: 'long-enough-pw',
+        },
+        'teamId',
+        'ADMIN_HAS_NO_PLACE',
+      ],
+      [
+        {
+          username: 'agent10',
+          displayName: 'x',
+          role: 'agent',
+          teamId: 'team-t1',
+          password: 'short',
+        },
+        'password',
+        'PASSWORD_TOO_SHORT',
+      ],
+      [
+        {
+          username: 'agent10',
+          displayName: 'x',
+          role: 'boss',
+          teamId: 'team-t1',
+          password: 'long-enough-pw',
+        },
+        'role',
+        'invalid_value',
+      ],
+    ];
+    for (const [body, path, code] of cases) {
+      const response = await asAdmin(admin, 'POST', '/admin/people', body);
+      expect(response.statusCode, response.body).toBe(400);
+      expect(response.json().fields).toContainEqual({ path, code: expect.stringMatching(code) });
+    }
+    expect((await asAdmin(admin, 'GET', '/admin/people')).json().people).toHaveLength(before);
+  });
+
+  it('ends a disabled person’s sessions at once, and a reset password’s old sessions', async () => {
+    const username = await newUser();
+    const userId = `u-${username}`;
+    const session = await signIn(username);
+    const disabled = await asAdmin(admin, 'PATCH', `/admin/people/${userId}`, { active: false });
+    expect(disabled.statusCode, disabled.body).toBe(200);
+    expect(disabled.json().active).toBe(false);
+    expect((await me(session.headers)).statusCode).toBe(401);
+    expect((await refresh(session.refreshToken, session.clientId)).statusCode).toBe(401);
+    const refused = await signInRequest(app, { username });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json()).toMatchObject({ code: 'ACCOUNT_DISABLED' });
+
+    await asAdmin(admin, 'PATCH', `/admin/people/${userId}`, { active: true });
+    const before = await signIn(username);
+    const reset = await asAdmin(admin, 'PATCH', `/admin/people/${userId}`, {
+      password: 'a-brand-new-password',
+    });
+    expect(reset.statusCode).toBe(200);
+    expect((await refresh(before.refreshToken, before.clientId)).statusCode).toBe(401);
+    expect((await signInRequest(app, { username })).statusCode).toBe(401);
+    expect(
+      (await signInRequest(app, { username, password: 'a-brand-new-password' })).statusCode,
+    ).toBe(200);
+  });
+
+  it('changes a role with effect on the next request, and keeps the last administrator', async () => {
+    const username = await newUser();
+    const session = await signIn(username);
+    const promoted = await asAdmin(admin, 'PATCH', `/admin/people/u-${username}`, { role: 'lead' });
+    expect(promoted.statusCode).toBe(200);
+    expect((await me(session.headers)).json().role).toBe('lead');
+
+    const last = await asAdmin(admin, 'PATCH', '/admin/people/u-admin01', { active: false });
+    expect(last.statusCode).toBe(409);
+    expect(last.json()).toMatchObject({ code: 'LAST_ADMIN' });
+    const missing = await asAdmin(admin, 'PATCH', '/admin/people/u-nobody', { active: false });
+    expect(missing.statusCode).toBe(404);
+    const empty = await asAdmin(admin, 'PATCH', `/admin/people/u-${username}`, {});
+    expect(empty.statusCode).toBe(400);
+  });
+
+  it('creates and renames teams and branches, refusing a taken or malformed code', async () => {
+    const team = await asAdmin(admin, 'POST', '/admin/teams', { code: 'T9', name: '投诉九组' });
+    expect(team.statusCode, team.body).toBe(201);
+    const taken = await asAdmin(admin, 'POST', '/admin/teams', { code: 'T9', name: '重复' });
+    expect(taken.statusCode).toBe(409);
+    expect(taken.json()).toMatchObject({ code: 'TEAM_CODE_TAKEN' });
+    expect(
+      (await asAdmin(admin, 'POST', '/admin/branches', { code: 'gz', name: '广州' })).statusCode,
+    ).toBe(400);
+    const branch = await asAdmin(admin, 'POST', '/admin/branches', {
+      code: 'GZ',
+      name: '广州天河支行',
+    });
+    expect(branch.statusCode).toBe(201);
+    const renamed = await asAdmin(admin, 'PATCH', `/admin/teams/${team.json().id}`, {
+      name: '投诉九组（夜班）',
+    });
+    expect(renamed.json()).toMatchObject({ code: 'T9', name: '投诉九组（夜班）' });
+    const teams = (await asAdmin(admin, 'GET', '/admin/teams')).json().teams;
+    expect(teams.map((t: { code: string }) => t.code)).toEqual(['T1', 'T2', 'T9']);
+    const branches = (await asAdmin(admin, 'GET', '/admin/branches')).json().branches;
+    expect(branches.map((b: { code: string }) => b.code)).toContain('GZ');
+  });
+
+  it('keeps shifts as intervals, refusing overlaps and inverted or overlong ones, and knows who is on shift', async () => {
+    const username = await newUser('agent', 'team-t2');
+    const userId = `u-${username}`;
+    const hour = 3_600_000;
+    const start = Date.now() - 2 * hour;
+    const at = (ms: number) => new Date(ms).toISOString();
+    const shift = await asAdmin(admin, 'POST', '/admin/shifts', {
+      userId,
+      startsAt: at(start),
+      endsAt: at(start + 8 * hour),
+    });
+    expect(shift.statusCode, shift.body).toBe(201);
+    const overlap = await asAdmin(admin, 'POST', '/admin/shifts', {
+      userId,
+      startsAt: at(start + 7 * hour),
+      endsAt: at(start + 9 * hour),
+    });
+    expect(overlap.statusCode).toBe(409);
+    expect(overlap.json()).toMatchObject({ code: 'SHIFT_OVERLAPS' });
+    const inverted = await asAdmin(admin, 'POST', '/admin/shifts', {
+      userId,
+      startsAt: at(start + 20 * hour),
+      endsAt: at(start + 19 * hour),
+    });
+    expect(inverted.statusCode).toBe(400);
+    expect(inverted.json().fields).toContainEqual({
+      path: 'endsAt',
+      code: 'SHIFT_ENDS_BEFORE_START',
+    });
+    const long = await asAdmin(admin, 'POST', '/admin/shifts', {
+      userId,
+      startsAt: at(start + 20 * hour),
+      endsAt: at(start + 45 * hour),
+    });
+    expect(long.json().fields).toContainEqual({ path: 'endsAt', code: 'SHIFT_TOO_LONG' });
+    const forAdmin = await asAdmin(admin, 'POST', '/admin/shifts', {
+      userId: 'u-admin01',
+      startsAt: at(start),
+      endsAt: at(start + hour),
+    });
+    expect(forAdmin.statusCode).toBe(400);
+
+    const { peopleOnShift } = await import('../../server/people');
+    expect((await peopleOnShift(db, new Date(), 'team-t2')).map((p) => p.id)).toEqual([userId]);
+    expect(await peopleOnShift(db, new Date(start + 9 * hour), 'team-t2')).toEqual([]);
+    const listed = await asAdmin(
+      admin,
+      'GET',
+      `/admin/shifts?userId=${userId}&from=${encodeURIComponent(at(start))}`,
+    );
+    expect(listed.json().shifts).toHaveLength(1);
+    const removed = await asAdmin(admin, 'DELETE', `/admin/shifts/${shift.json().id}`);
+    expect(removed.statusCode).toBe(204);
+    expect(await peopleOnShift(db, new Date(), 'team-t2')).toEqual([]);
+  });
+});
+
+// --- revocable workstations --------------------------------------------------------------
+
+describe('revoked workstations', () => {
+  it('refuses the token, the refresh and any sign-in of a revoked workstation with WORKSTATION_REVOKED', async () => {
+    const admin = await signIn('admin01');
+    const session = await signIn('agent01');
+    const listed = (await asAdmin(admin, 'GET', '/admin/workstations')).json().workstations;
+    expect(listed.find((w: { clientId: string }) => w.clientId === session.clientId)).toMatchObject(
+      {
+        lastUsername: 'agent01',
+        revokedAt: null,
+      },
+    );
+    const revoked = await asAdmin(admin, 'POST', `/admin/workstations/${session.clientId}/revoke`);
+    expect(revoked.statusCode, revoked.body).toBe(200);
+    expect(revoked.json().revokedAt).not.toBeNull();
+
+    const answers = [
+      await me(session.headers),
+      await app.inject({
+        method: 'GET',
+        url: `/sync/pull?clientId=${session.clientId}`,
+        headers: session.headers,
+      }),
+      await refresh(session.refreshToken, session.clientId),
+      await signInRequest(app, { username: 'lead01', clientId: session.clientId }),
+    ];
+    expect(answers.map((r) => [r.statusCode, r.json().code])).toEqual(
+      Array.from({ length: 4 }, () => [403, 'WORKSTATION_REVOKED']),
+    );
+    // Other workstations of the same person go on.
+    expect((await me((await signIn('agent01')).headers)).statusCode).toBe(200);
+    expect(
+      (await asAdmin(admin, 'POST', `/admin/workstations/${randomUUID()}/revoke`)).statusCode,
+    ).toBe(404);
+  });
+});
+
 // --- PGlite ---------------------------------------------------------------------------
 
 describe('on PGlite', () => {
