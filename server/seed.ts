@@ -934,14 +934,23 @@ export async function seedAtScale(
   });
   if (!fresh) return { seeded: false, users: 0, cases: 0 };
 
+  // The next batch is walked through the machine while the database stores the last one.
+  let storing: Promise<void> = Promise.resolve();
   for (let start = 0; start < size.cases; start += SCALE_BATCH) {
     const batch = emptyBatch();
     const end = Math.min(size.cases, start + SCALE_BATCH);
     for (let index = start; index < end; index++) {
       scaleCase(batch, index, size.cases, pick(random, agents), endMs, random);
     }
-    await db.transaction((tx) => insertScaleBatch(tx, batch));
-    opts.onProgress?.(end);
+    await storing;
+    storing = db
+      .transaction((tx) => insertScaleBatch(tx, batch))
+      .then(() => {
+        opts.onProgress?.(end);
+      });
+    // A failed batch must not wait for the whole walk to be noticed.
+    storing.catch(() => {});
   }
+  await storing;
   return { seeded: true, users: people.length, cases: size.cases };
 }
