@@ -33,14 +33,17 @@ import { caseScope } from './cases';
 import type { Db } from './db';
 import { notifyCaseChanges } from './pokes';
 
+/** An upload is held in memory and written as one bytea value: keep it well below 1 GB. */
+const ATTACHMENT_MAX_BYTES_CEILING = 100 * 1024 * 1024;
+
 /** The size limit from ATTACHMENT_MAX_BYTES (bytes), or the default; a bad value stops the start. */
 export function attachmentMaxBytes(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env.ATTACHMENT_MAX_BYTES?.trim();
   if (!raw) return DEFAULT_ATTACHMENT_MAX_BYTES;
   const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < 1 || value > 1024 * 1024 * 1024) {
+  if (!/^\d+$/.test(raw) || value < 1 || value > ATTACHMENT_MAX_BYTES_CEILING) {
     throw new Error(
-      `ATTACHMENT_MAX_BYTES must be a whole number of bytes up to 1 GiB, got "${raw}"`,
+      `ATTACHMENT_MAX_BYTES must be a whole number of bytes from 1 to ${ATTACHMENT_MAX_BYTES_CEILING}, got "${raw}"`,
     );
   }
   return value;

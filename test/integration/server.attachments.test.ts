@@ -18,6 +18,7 @@ import {
 } from '../../shared/attachments';
 import { buildServer } from '../../server/app';
 import {
+  attachmentMaxBytes,
   attachmentsChangedInScope,
   attachmentVersionsAfterCursor,
   contentDisposition,
@@ -588,6 +589,50 @@ describe('what may not become evidence', () => {
       smallApp,
     );
     expect(atLimit.statusCode, atLimit.body).toBe(201);
+  });
+
+  it('answers an oversized upload over a real socket before reading all of it', async () => {
+    const server = buildServer({ db, jwtSecret });
+    process.env.ATTACHMENT_MAX_BYTES = String(SMALL_LIMIT);
+    try {
+      await server.listen({ port: 0, host: '127.0.0.1' });
+    } finally {
+      delete process.env.ATTACHMENT_MAX_BYTES;
+    }
+    try {
+      const session = await signInTo(server, 'agent01');
+      const bytes = Buffer.alloc(2 * 1024 * 1024, 'b');
+      const before = await stored();
+      const { port } = server.server.address() as { port: number };
+      const response = await fetch(
+        `http://127.0.0.1:${port}/cases/${ownCase}/attachments/${randomUUID()}`,
+        {
+          method: 'PUT',
+          headers: {
+            ...session.headers,
+            'content-type': 'text/plain',
+            'x-file-name': encodeURIComponent('大文件.txt'),
+            'x-content-sha256': sha256(bytes),
+          },
+          body: bytes,
+        },
+      );
+      expect(response.status).toBe(413);
+      expect(await response.json()).toMatchObject({ code: 'ATTACHMENT_TOO_LARGE' });
+      expect(await stored()).toEqual(before);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('reads its limit from ATTACHMENT_MAX_BYTES and refuses a limit that makes no sense', () => {
+    expect(attachmentMaxBytes({})).toBe(10 * 1024 * 1024);
+    expect(attachmentMaxBytes({ ATTACHMENT_MAX_BYTES: ' 2097152 ' })).toBe(2 * 1024 * 1024);
+    for (const bad of ['0', '-1', '1.5', '10MB', String(2 * 1024 ** 3)]) {
+      expect(() => attachmentMaxBytes({ ATTACHMENT_MAX_BYTES: bad }), bad).toThrow(
+        /ATTACHMENT_MAX_BYTES/,
+      );
+    }
   });
 
   it('stores arbitrary bytes only as the type their content is, else refuses with a 4xx', async () => {
