@@ -5,10 +5,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../shared/domain';
 import type { CaseEventInput } from '../../shared/lifecycle/case-machine';
 import type { Mutation, PullResponse } from '../../shared/sync-protocol';
 import { buildServer } from '../../server/app';
+import { caseScope } from '../../server/cases';
 import { openDb, openPglite, type Db } from '../../server/db';
 import { runMigrations } from '../../server/migrations';
 import { hashPassword } from '../../server/passwords';
@@ -334,6 +337,83 @@ const EXPECTED_ADMIN: Record<Actor, Record<string, number>> = {
   lead02: { listPeople: 403, createTeam: 403, listShifts: 403, revokeWorkstation: 403 },
   admin01: { listPeople: 200, createTeam: 201, listShifts: 200, revokeWorkstation: 404 },
 };
+
+describe('the scope rule in SQL', () => {
+  interface ScopeUser {
+    id: string;
+    role: Role;
+    teamId: string | null;
+    branchId: string | null;
+  }
+  interface ScopeCase {
+    owner: string | null;
+    team: string | null;
+    branch: string | null;
+    recused: string[];
+  }
+  /** The rule as the business states it, to hold the SQL to. */
+  const sees = (user: ScopeUser, c: ScopeCase): boolean => {
+    switch (user.role) {
+      case 'agent':
+        return (
+          c.owner === user.id ||
+          (c.owner === null &&
+            user.teamId !== null &&
+            c.team === user.teamId &&
+            !c.recused.includes(user.id))
+        );
+      case 'lead':
+        return user.teamId !== null && c.team === user.teamId;
+      case 'branch':
+        return user.branchId !== null && c.branch === user.branchId;
+      case 'admin':
+        return false;
+    }
+  };
+  const people = ['u1', 'u2', 'u3'];
+  const team = fc.constantFrom(null, 'team-t1', 'team-t2');
+  const branch = fc.constantFrom(null, 'branch-bj', 'branch-sh');
+  const user = fc.record({
+    id: fc.constantFrom(...people),
+    role: fc.constantFrom<Role>('agent', 'branch', 'lead', 'admin'),
+    teamId: team,
+    branchId: branch,
+  });
+  const someCase = fc.record({
+    owner: fc.constantFrom(null, ...people),
+    team,
+    branch,
+    recused: fc.subarray(people),
+  });
+
+  it('includes a case exactly when the rule says so, nulls included', async () => {
+    await fc.assert(
+      fc.asyncProperty(user, fc.array(someCase, { minLength: 1, maxLength: 8 }), async (u, cs) => {
+        const scope = caseScope(u, 2);
+        const rows = await db.query<{ i: number; visible: boolean }>(
+          `select c.i, coalesce(${scope.sql}, false) as visible
+             from jsonb_to_recordset($1::jsonb)
+                  as c(i int, owner_id text, team_id text, branch_id text, lifecycle jsonb)
+            order by c.i`,
+          [
+            JSON.stringify(
+              cs.map((c, i) => ({
+                i,
+                owner_id: c.owner,
+                team_id: c.team,
+                branch_id: c.branch,
+                lifecycle: { recusedUserIds: c.recused },
+              })),
+            ),
+            ...scope.params,
+          ],
+        );
+        expect(rows.rows.map((r) => r.visible)).toEqual(cs.map((c) => sees(u, c)));
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
 
 describe('administration', () => {
   it('is for administrators only, refused to every other role before the body is read', async () => {
