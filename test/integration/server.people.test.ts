@@ -596,6 +596,46 @@ describe('revoked workstations', () => {
   });
 });
 
+describe('the API description', () => {
+  it('describes every identity and administration route, the signed-in ones as such', async () => {
+    type Operation = { summary?: string; tags?: string[]; security?: unknown };
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const operations = Object.entries(
+      doc.paths as Record<string, Record<string, Operation>>,
+    ).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({ path, method, op })),
+    );
+    const ours = operations.filter((o) => o.op.tags?.some((t) => t === 'people' || t === 'auth'));
+    expect(ours.map((o) => `${o.method} ${o.path}`).sort()).toEqual(
+      [
+        'delete /admin/shifts/{shiftId}',
+        'get /admin/branches',
+        'get /admin/people',
+        'get /admin/shifts',
+        'get /admin/teams',
+        'get /admin/workstations',
+        'patch /admin/branches/{id}',
+        'patch /admin/people/{userId}',
+        'patch /admin/teams/{id}',
+        'post /admin/branches',
+        'post /admin/people',
+        'post /admin/shifts',
+        'post /admin/teams',
+        'post /admin/workstations/{clientId}/revoke',
+        'post /auth/refresh',
+        'post /auth/sign-in',
+        'post /auth/sign-out',
+        'get /me',
+      ].sort(),
+    );
+    for (const { path, op } of ours) {
+      expect(op.summary, path).toBeTruthy();
+      expect(op.tags, path).toBeTruthy();
+      if (path.startsWith('/admin/')) expect(op.security, path).toEqual([{ bearerAuth: [] }]);
+    }
+  });
+});
+
 // --- PGlite ---------------------------------------------------------------------------
 
 describe('on PGlite', () => {
