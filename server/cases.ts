@@ -13,7 +13,7 @@ import {
 } from '../shared/lifecycle/case-machine';
 import type { MutationArgs, ServerNote } from '../shared/sync-protocol';
 import type { SignedInUser } from './auth';
-import { linkCaseToCustomer } from './customers';
+import { customerLinkSql } from './customers';
 import type { Db } from './db';
 
 /** What one writing transaction knows about itself. */
@@ -272,15 +272,23 @@ export async function insertCase(tx: Db, stamp: ChangeStamp, fields: NewCase): P
     actor: fields.registeredBy,
     receivedAt: fields.receivedAt,
   });
+  // The case's customer is found or made in the same statement (customers.ts).
+  const link = customerLinkSql(
+    { caseId: fields.id, number: fields.number, intake, registeredBy: stamp.actorId },
+    20,
+  );
   const inserted = await tx.query<{ case_id: string }>(
-    `with inserted as (
+    `with ${link.before},
+     inserted as (
        insert into cases (id, number, customer_name, customer_phone, channel, type,
                           business_line, description, customer_expectation, status, lifecycle,
-                          priority, owner_id, team_id, branch_id, created_at, updated_at, version)
+                          priority, owner_id, team_id, branch_id, created_at, updated_at, version,
+                          customer_id)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14, $15, $16, $16,
-               $17)
+               $17, ${link.customerId})
        on conflict do nothing
-       returning *)
+       returning *),
+     ${link.after}
      insert into case_history (case_id, actor_id, client_id, action, before, after, at)
      select id, $18, $19, 'case.create', null, to_jsonb(inserted), $16 from inserted
      returning case_id`,
@@ -304,6 +312,7 @@ export async function insertCase(tx: Db, stamp: ChangeStamp, fields: NewCase): P
       stamp.version,
       stamp.actorId,
       stamp.clientId,
+      ...link.params,
     ],
   );
   return inserted.rows.length > 0;
@@ -466,10 +475,7 @@ export async function createCase(
     teamId: ctx.user.teamId,
     branchId: ctx.user.branchId,
   });
-  if (created) {
-    await linkCaseToCustomer(tx, args.caseId, args.intake, ctx.user.id);
-    return applied;
-  }
+  if (created) return applied;
   const clash = await tx.query<{ id: string }>('select id from cases where id = $1', [args.caseId]);
   return clash.rows.length > 0
     ? rejected('CASE_EXISTS', `Case ${args.caseId} already exists.`)

@@ -332,52 +332,64 @@ async function addIdentifiers(
   }
 }
 
+/** What `customerLinkSql` puts into the statement that inserts a case. */
+export interface CustomerLinkSql {
+  /** CTEs to put before the case's insert (`with <before>, inserted as (...)`). */
+  before: string;
+  /** The value of the case's customer_id column. */
+  customerId: string;
+  /** A CTE to put after the insert, reading its `inserted` rows. */
+  after: string;
+  /** Their parameters, numbered from `firstParam`. */
+  params: unknown[];
+}
+
 /**
- * Links a new case to its customer, in the case's transaction: the customer the agent chose
- * after a lookup (`intake.customerId`) when it exists, else the customer with the same
- * phone (the same name first, then the earliest registered), else a new customer made from
- * the intake's name and phone. The intake's phone is added to the customer's phones.
+ * Links a case to its customer within the statement that inserts the case (a push applies
+ * hundreds of case creations and each round trip counts; a second write of the case row
+ * would cost as much): the customer the agent chose after a lookup (`intake.customerId`)
+ * when it exists, else the customer with the same phone (the same name first, then the
+ * earliest registered), else a new customer made from the intake's name and phone, unless
+ * the case's id or number is taken (the case will not be inserted). The intake's phone is
+ * added to the customer's phones. Rows made by one statement meet their foreign keys at its
+ * end.
  */
-export async function linkCaseToCustomer(
-  tx: Db,
-  caseId: string,
-  intake: CaseIntake,
-  registeredBy: string | null = null,
-): Promise<string> {
-  // One statement, as a push applies hundreds of case creations and each round trip counts.
-  // The foreign keys of rows made by the same statement are checked at its end.
-  const linked = await tx.query<{ customer_id: string }>(
-    `with chosen as (
+export function customerLinkSql(
+  fields: { caseId: string; number: string; intake: CaseIntake; registeredBy: string | null },
+  firstParam: number,
+): CustomerLinkSql {
+  const $ = (offset: number) => `$${firstParam + offset}`;
+  const [chosenId, phone, name, newId, registeredBy, caseId, number] = [0, 1, 2, 3, 4, 5, 6].map($);
+  return {
+    before: `link_chosen as (
        select id from (
-         select c.id, 0 as rank, c.created_at from customers c where c.id = $1::uuid
+         select c.id, 0 as rank, c.created_at from customers c where c.id = ${chosenId}::uuid
          union all
-         select c.id, case when c.name = $3 then 1 else 2 end, c.created_at
+         select c.id, case when c.name = ${name} then 1 else 2 end, c.created_at
            from customer_phones p join customers c on c.id = p.customer_id
-          where p.phone = $2) candidates
+          where p.phone = ${phone}) candidates
        order by rank, created_at, id limit 1),
-     made as (
+     link_made as (
        insert into customers (id, name, created_by)
-       select $4, $3, $5 where not exists (select 1 from chosen)
-       returning id),
-     linked as (
-       update cases set customer_id = (select id from chosen union all select id from made)
-        where id = $6
-       returning customer_id),
-     phoned as (
+       select ${newId}::uuid, ${name}, ${registeredBy}
+        where not exists (select 1 from link_chosen)
+          and not exists (select 1 from cases where id = ${caseId}::uuid or number = ${number})
+       returning id)`,
+    customerId: '(select id from link_chosen union all select id from link_made)',
+    after: `link_phoned as (
        insert into customer_phones (customer_id, phone)
-       select customer_id, $2 from linked
-       on conflict do nothing)
-     select customer_id from linked`,
-    [
-      intake.customerId ?? null,
-      intake.customerPhone,
-      intake.customerName,
+       select customer_id, ${phone} from inserted where customer_id is not null
+       on conflict do nothing)`,
+    params: [
+      fields.intake.customerId ?? null,
+      fields.intake.customerPhone,
+      fields.intake.customerName,
       randomUUID(),
-      registeredBy,
-      caseId,
+      fields.registeredBy,
+      fields.caseId,
+      fields.number,
     ],
-  );
-  return linked.rows[0]!.customer_id;
+  };
 }
 
 // --- routes ------------------------------------------------------------------------------
@@ -561,24 +573,25 @@ const SEED_CUSTOMERS_LOCK_KEY = 4_010_004;
 
 export interface SeedCustomersResult {
   seeded: boolean;
+  /** Demo customers given a segment or an identifier. */
   customers: number;
   /** Earlier complaints added so that the demo has repeat complainants. */
   extraCases: number;
 }
 
 /**
- * Builds customers for the seeded cases, once (nothing when any customer exists): one per
- * phone; every fifth a VIP, some with an invented ID number (elderly or not) or account,
- * and the first two complainants given an earlier complaint on the same business line a
- * week before, so that they are repeat complainants with a merge suggestion.
+ * Gives the customers of the seeded cases (those made on the server, not pushed; each got
+ * its customer when inserted) what a demo needs, once: every fifth a VIP, some an invented
+ * ID number (elderly or not) or account, and the first two complainants an earlier
+ * complaint on the same business line a week before, so that they are repeat complainants
+ * with a merge suggestion. Nothing when any of them has a VIP flag or an identifier already.
+ * For demo databases only: call it after seedDemo.
  */
 export async function seedCustomers(db: Db): Promise<SeedCustomersResult> {
   return db.transaction(async (tx) => {
     await tx.query('select pg_advisory_xact_lock($1)', [SEED_CUSTOMERS_LOCK_KEY]);
-    const existing = await tx.query('select 1 from customers limit 1');
-    if (existing.rows.length > 0) return { seeded: false, customers: 0, extraCases: 0 };
-    const cases = await tx.query<{
-      id: string;
+    const firstCases = await tx.query<{
+      customer_id: string;
       customer_name: string;
       customer_phone: string;
       channel: CaseIntake['channel'];
@@ -591,40 +604,46 @@ export async function seedCustomers(db: Db): Promise<SeedCustomersResult> {
       team_id: string | null;
       branch_id: string | null;
       created_at: Timestamp;
+      decorated: boolean;
     }>(
-      `select c.id, c.customer_name, c.customer_phone, c.channel, c.type, c.business_line,
-              c.description, c.customer_expectation, c.owner_id, o.role as owner_role,
-              c.team_id, c.branch_id, c.created_at
-         from cases c left join users o on o.id = c.owner_id
-        where c.customer_id is null order by c.created_at, c.id`,
+      `select distinct on (k.customer_id)
+              k.customer_id, k.customer_name, k.customer_phone, k.channel, k.type,
+              k.business_line, k.description, k.customer_expectation, k.owner_id,
+              o.role as owner_role, k.team_id, k.branch_id, k.created_at,
+              cu.vip or exists (select 1 from customer_identifiers i
+                                 where i.customer_id = cu.id) as decorated
+         from cases k
+         join customers cu on cu.id = k.customer_id
+         join case_history h on h.case_id = k.id and h.action = 'case.create'
+                            and h.client_id is null
+         left join users o on o.id = k.owner_id
+        order by k.customer_id, k.created_at, k.id`,
     );
-    const byPhone = new Map<string, (typeof cases.rows)[number][]>();
-    for (const row of cases.rows) {
-      byPhone.set(row.customer_phone, [...(byPhone.get(row.customer_phone) ?? []), row]);
+    if (firstCases.rows.some((row) => row.decorated)) {
+      return { seeded: false, customers: 0, extraCases: 0 };
     }
-    let index = 0;
+    const customers = firstCases.rows.sort(
+      (a, b) =>
+        Date.parse(iso(a.created_at)) - Date.parse(iso(b.created_at)) ||
+        a.customer_phone.localeCompare(b.customer_phone),
+    );
+    let decorated = 0;
     let repeatComplainants = 0;
-    for (const [phone, rows] of byPhone) {
-      const first = rows[0]!;
-      const customerId = seededUuid(`demo-customer:${phone}`);
+    for (const [index, first] of customers.entries()) {
       const elderly = index % 4 === 1;
       const withId = elderly || index % 4 === 3;
       const birthDate = elderly
         ? `${1940 + ((index * 7) % 24)}-0${1 + (index % 9)}-1${index % 10}`
         : `${1975 + ((index * 5) % 25)}-1${index % 3}-2${index % 8}`;
-      await insertCustomer(tx, {
-        id: customerId,
-        name: first.customer_name,
-        phone,
+      const vip = index % 5 === 0;
+      const account = index % 3 === 2 ? `629999${4_000_000_000 + index * 7919}` : undefined;
+      if (vip) await tx.query('update customers set vip = true where id = $1', [first.customer_id]);
+      await addIdentifiers(tx, first.customer_id, {
         idNumber: withId ? demoIdNumber(index, birthDate) : undefined,
-        account: index % 3 === 2 ? `629999${String(4_000_000_000 + index * 7919)}` : undefined,
-        vip: index % 5 === 0,
-        createdBy: null,
+        account,
       });
-      await tx.query('update cases set customer_id = $1 where customer_phone = $2', [
-        customerId,
-        phone,
-      ]);
+      if (vip || withId || account) decorated += 1;
+
       if (repeatComplainants < 2 && first.type === 'complaint' && first.owner_id) {
         repeatComplainants += 1;
         const at = new Date(new Date(first.created_at).getTime() - 7 * DAY_MS);
@@ -637,29 +656,28 @@ export async function seedCustomers(db: Db): Promise<SeedCustomersResult> {
           at: at.toISOString(),
           version: String(bumped.rows[0]!.v),
         };
-        const caseId = seededUuid(`demo-earlier-case:${phone}`);
         const day = new Date(at.getTime() + 8 * 3600_000).toISOString().slice(2, 10);
+        // Linked to the same customer by its phone and name, as a pushed case would be.
         await insertCase(tx, stamp, {
-          id: caseId,
+          id: seededUuid(`demo-earlier-case:${first.customer_phone}`),
           number: `SDB0-${day.replaceAll('-', '')}-${String(repeatComplainants).padStart(4, '0')}`,
           intake: CaseIntake.parse({
             customerName: first.customer_name,
-            customerPhone: phone,
+            customerPhone: first.customer_phone,
             channel: first.channel,
             type: 'complaint',
             businessLine: first.business_line,
             description: `（首次来电）${first.description}`,
             customerExpectation: first.customer_expectation,
+            customerId: first.customer_id,
           }),
           registeredBy: { userId: first.owner_id, role: first.owner_role ?? 'agent' },
           receivedAt: at.toISOString(),
           teamId: first.team_id,
           branchId: first.branch_id,
         });
-        await tx.query('update cases set customer_id = $1 where id = $2', [customerId, caseId]);
       }
-      index += 1;
     }
-    return { seeded: true, customers: byPhone.size, extraCases: repeatComplainants };
+    return { seeded: true, customers: decorated, extraCases: repeatComplainants };
   });
 }
