@@ -277,8 +277,14 @@ export async function peopleRoutes(
           ],
         );
         // Access tokens of a disabled person fail at the users check; refresh tokens too,
-        // but a reset password must also end the sessions the old one opened.
-        if (!next.active || passwordHash) await revokeUserSessions(tx, userId);
+        // but a reset password must also end the sessions the old one opened. A move to
+        // another role, team or branch ends them as well: the next sign-in is where their
+        // workstation learns that its cached cases are the old scope's.
+        const moved =
+          next.role !== current.role ||
+          next.teamId !== current.team_id ||
+          next.branchId !== current.branch_id;
+        if (!next.active || passwordHash || moved) await revokeUserSessions(tx, userId);
         return rows.rows[0]!;
       });
       return personRecord(updated);

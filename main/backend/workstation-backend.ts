@@ -247,7 +247,26 @@ export class WorkstationBackend {
           'Another user still has changes waiting to sync here',
         );
       }
+      // An administrator moved this user (role, team, branch): the cached cases are the old
+      // scope's, and incremental pulls would never bring the new one's older cases. With
+      // nothing waiting to sync, start over as for a new user; the server ended the old
+      // session, so this sign-in is where the move is first seen.
+      const scopeKeys = JSON.stringify([
+        answer.user.role,
+        answer.user.teamId,
+        answer.user.branchId,
+      ]);
+      const previousScope = this.store.getMeta('scopeKeys');
+      if (
+        previousUser === answer.user.id &&
+        previousScope !== null &&
+        previousScope !== scopeKeys &&
+        this.store.waitingCount() === 0
+      ) {
+        this.store.setMeta('userId', null);
+      }
       this.store.resetForUser(answer.user.id);
+      this.store.setMeta('scopeKeys', scopeKeys);
       await this.options.secrets.set(TOKEN_KEY, answer.token);
       await this.options.secrets.set(REFRESH_KEY, answer.refreshToken);
       this.store.setMeta(`verifier:${username}`, makeVerifier(password));

@@ -464,9 +464,16 @@ describe('people administration', () => {
   it('changes a role with effect on the next request, and keeps the last administrator', async () => {
     const username = await newUser();
     const session = await signIn(username);
-    const promoted = await asAdmin(admin, 'PATCH', `/admin/people/u-${username}`, { role: 'lead' });
+    const promoted = await asAdmin(admin, 'PATCH', `/admin/people/u-${username}`, {
+      role: 'lead',
+    });
     expect(promoted.statusCode).toBe(200);
-    expect((await me(session.headers)).json().role).toBe('lead');
+    // A move ends the sessions: the workstation must learn it at its next sign-in.
+    expect((await me(session.headers)).statusCode).toBe(401);
+    expect((await me((await signIn(username)).headers)).json().role).toBe('lead');
+    const renamed = await signIn(username);
+    await asAdmin(admin, 'PATCH', `/admin/people/u-${username}`, { displayName: '新名字' });
+    expect((await me(renamed.headers)).json().displayName).toBe('新名字');
 
     const last = await asAdmin(admin, 'PATCH', '/admin/people/u-admin01', { active: false });
     expect(last.statusCode).toBe(409);

@@ -77,6 +77,49 @@ describe('a workstation and its session', () => {
     }
   });
 
+  it('starts its cache over when an administrator moves its user to another team', async () => {
+    const admin = await adminToken();
+    const asAdmin = (method: string, path: string, body: unknown) =>
+      fetch(`${api.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const created = await asAdmin('POST', '/admin/people', {
+      username: 'lead05',
+      displayName: '郑强',
+      role: 'lead',
+      teamId: 'team-t1',
+      password: 'lead05-first-password',
+    });
+    expect(created.status).toBe(201);
+    const { id: leadId } = (await created.json()) as { id: string };
+    const teamCase = await database.query<{ id: string }>(
+      `select id from cases where team_id = 'team-t1' order by number limit 1`,
+    );
+    const caseId = teamCase.rows[0]!.id;
+
+    const backend = await openWorkstation(join(dir, 'moved'), api.url);
+    try {
+      const credentials = { username: 'lead05', password: 'lead05-first-password' };
+      await call(backend, 'session.signIn', credentials);
+      await call(backend, 'sync.now', {});
+      expect(backend.store.getCase(caseId)).not.toBeNull();
+
+      expect(
+        (await asAdmin('PATCH', `/admin/people/${leadId}`, { teamId: 'team-t2' })).status,
+      ).toBe(200);
+      await call(backend, 'sync.now', {});
+      expect(await call(backend, 'sync.status', {})).toMatchObject({ state: 'signed_out' });
+      await call(backend, 'session.signIn', credentials);
+      await call(backend, 'sync.now', {});
+      expect(await call(backend, 'sync.status', {})).toMatchObject({ state: 'online' });
+      expect(backend.store.getCase(caseId)).toBeNull();
+    } finally {
+      await backend.close();
+    }
+  });
+
   it('wipes its cases, outbox and secrets and signs out when the API says it is revoked', async () => {
     const secrets = new MemorySecretStore();
     const backend = await openWorkstation(join(dir, 'revoked'), api.url, { secrets });
