@@ -20,7 +20,7 @@ import {
 import type { CaseIntake } from '../../shared/domain';
 import type { Mutation, PushResponse } from '../../shared/sync-protocol';
 import { buildServer } from '../../server/app';
-import { identifierHash, seedCustomers } from '../../server/customers';
+import { ageOn, identifierHash, seedCustomers } from '../../server/customers';
 import { openDb, openPglite, type Db } from '../../server/db';
 import { runMigrations } from '../../server/migrations';
 import { DEMO_PASSWORD, seedDemo } from '../../server/seed';
@@ -216,6 +216,13 @@ describe('identifier rules', () => {
         },
       ),
     );
+  });
+
+  it('counts a birthday by the Beijing date: 60 from the first minute of the day there', () => {
+    // 2026-11-23T16:00Z is 2026-11-24 00:00 in Beijing.
+    expect(ageOn('1966-11-24', new Date('2026-11-23T15:59:59Z'))).toBe(59);
+    expect(ageOn('1966-11-24', new Date('2026-11-23T16:00:00Z'))).toBe(60);
+    expect(ageOn('1966-02-28', new Date('2026-02-28T00:00:00Z'))).toBe(60);
   });
 
   it('masks an ID number and an account down to their ends', () => {
@@ -720,7 +727,12 @@ describe('privacy', () => {
   it('appears in the OpenAPI document', async () => {
     const paths = (await app.inject({ method: 'GET', url: '/openapi.json' })).json().paths;
     expect(Object.keys(paths)).toEqual(
-      expect.arrayContaining(['/customers/lookup', '/customers/{id}', '/customers']),
+      expect.arrayContaining([
+        '/customers/lookup',
+        '/customers/{id}',
+        '/customers',
+        '/customers/{id}/identifiers',
+      ]),
     );
     expect(paths['/customers/lookup'].get.security).toEqual([{ bearerAuth: [] }]);
   });
