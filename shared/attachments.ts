@@ -132,25 +132,69 @@ const VBA_PROJECT = ascii('vbaProject.bin');
 const MARKUP =
   /^<(!doctype html|html|head|body|script|iframe|h1|div|font|table|a|style|title|b|br|p|svg|\?xml|!--)[\s>/]/i;
 
+/** Well-formed UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF. */
+function isUtf8(bytes: Uint8Array): boolean {
+  const inRange = (i: number, low = 0x80, high = 0xbf) =>
+    i < bytes.length && bytes[i]! >= low && bytes[i]! <= high;
+  for (let i = 0; i < bytes.length;) {
+    const lead = bytes[i]!;
+    if (lead < 0x80) i += 1;
+    else if (lead >= 0xc2 && lead <= 0xdf && inRange(i + 1)) i += 2;
+    else if (
+      lead >= 0xe0 &&
+      lead <= 0xef &&
+      inRange(i + 1, lead === 0xe0 ? 0xa0 : 0x80, lead === 0xed ? 0x9f : 0xbf) &&
+      inRange(i + 2)
+    )
+      i += 3;
+    else if (
+      lead >= 0xf0 &&
+      lead <= 0xf4 &&
+      inRange(i + 1, lead === 0xf0 ? 0x90 : 0x80, lead === 0xf4 ? 0x8f : 0xbf) &&
+      inRange(i + 2) &&
+      inRange(i + 3)
+    )
+      i += 4;
+    else return false;
+  }
+  return true;
+}
+
+/** Well-formed GB18030 byte sequences: one, two or four bytes (GB 18030-2005, §6). */
+function isGb18030(bytes: Uint8Array): boolean {
+  const inRange = (i: number, low: number, high: number) =>
+    i < bytes.length && bytes[i]! >= low && bytes[i]! <= high;
+  for (let i = 0; i < bytes.length;) {
+    const lead = bytes[i]!;
+    if (lead < 0x80) i += 1;
+    else if (!inRange(i, 0x81, 0xfe)) return false;
+    else if (inRange(i + 1, 0x40, 0x7e) || inRange(i + 1, 0x80, 0xfe)) i += 2;
+    else if (inRange(i + 1, 0x30, 0x39) && inRange(i + 2, 0x81, 0xfe) && inRange(i + 3, 0x30, 0x39))
+      i += 4;
+    else return false;
+  }
+  return true;
+}
+
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
+const isBlank = (byte: number) => byte === 0x20 || (byte >= 0x09 && byte <= 0x0d);
+/** NUL, and controls other than tab, line breaks, form feed and escape: a binary file. */
+const isBinaryControl = (byte: number) =>
+  byte === 0x7f || (byte < 0x20 && !isBlank(byte) && byte !== 0x1b) || byte === 0x0b;
+
 /**
- * The charset of plain text: no NUL byte, valid UTF-8 (BOM or not) or else GB18030 (Windows'
- * Chinese files); null for anything that is not plain text, markup included.
+ * The charset of plain text: valid UTF-8 (BOM or not), or else GB18030 (Windows' Chinese
+ * files), without binary controls; null for anything else, markup included. Both agree
+ * with ASCII below 0x80, so controls and markup are checked on the bytes themselves.
  */
 export function textCharset(bytes: Uint8Array): 'utf-8' | 'gb18030' | null {
-  if (bytes.includes(0)) return null;
-  for (const encoding of ['utf-8', 'gb18030'] as const) {
-    try {
-      const text = new TextDecoder(encoding, { fatal: true }).decode(bytes);
-      // Controls other than tab, line breaks, form feed and escape mean a binary file.
-      // eslint-disable-next-line no-control-regex
-      if (/[\u0001-\u0008\u000b\u000e-\u001a\u001c-\u001f\u007f]/.test(text)) return null;
-      if (MARKUP.test(text.replace(/^\ufeff/, '').trimStart())) return null;
-      return encoding;
-    } catch {
-      // not this encoding
-    }
-  }
-  return null;
+  if (bytes.some(isBinaryControl)) return null;
+  let start = startsWith(bytes, UTF8_BOM) ? UTF8_BOM.length : 0;
+  while (start < bytes.length && isBlank(bytes[start]!)) start += 1;
+  const opening = String.fromCharCode(...bytes.subarray(start, start + 32));
+  if (MARKUP.test(opening)) return null;
+  if (isUtf8(bytes)) return 'utf-8';
+  return isGb18030(bytes) ? 'gb18030' : null;
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   displayFileName,
   DISPLAY_FILE_NAME_MAX,
   mediaTypeOfContent,
+  textCharset,
 } from '../../shared/attachments';
 import { buildServer } from '../../server/app';
 import {
@@ -676,6 +677,62 @@ describe('what may not become evidence', () => {
       ),
       { numRuns: 40 },
     );
+  });
+});
+
+describe('recognizing plain text', () => {
+  const noControls = (bytes: Uint8Array) =>
+    bytes.filter((byte) => byte >= 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09);
+
+  it('calls bytes UTF-8 exactly when a strict decoder does', () => {
+    const bytes = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 60 }).map((text) => new TextEncoder().encode(text)),
+      fc.uint8Array({ maxLength: 60 }),
+      fc
+        .array(fc.constantFrom(0xe0, 0xed, 0xf0, 0xf4, 0xc0, 0xc2, 0x80, 0x9f, 0xa0, 0xbf, 0x41), {
+          maxLength: 12,
+        })
+        .map((list) => Uint8Array.from(list)),
+    );
+    fc.assert(
+      fc.property(bytes, (raw) => {
+        const text = noControls(raw);
+        let strict = true;
+        try {
+          new TextDecoder('utf-8', { fatal: true }).decode(text);
+        } catch {
+          strict = false;
+        }
+        const opensWithMarkup = /^\s*</.test(Buffer.from(text).toString('latin1'));
+        if (!opensWithMarkup) expect(textCharset(text) === 'utf-8').toBe(strict);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('takes as text whatever a GB18030 decoder reads', () => {
+    const doubleBytes = fc
+      .array(fc.tuple(fc.integer({ min: 0x81, max: 0xfe }), fc.integer({ min: 0x40, max: 0xfe })), {
+        minLength: 1,
+        maxLength: 20,
+      })
+      .map((pairs) => Uint8Array.from(pairs.flat()));
+    fc.assert(
+      fc.property(doubleBytes, (bytes) => {
+        let decodes = true;
+        try {
+          new TextDecoder('gb18030', { fatal: true }).decode(bytes);
+        } catch {
+          decodes = false;
+        }
+        if (decodes) expect(textCharset(bytes)).not.toBeNull();
+      }),
+      { numRuns: 1000 },
+    );
+    expect(textCharset(Buffer.from('客户来电\r\n', 'utf8'))).toBe('utf-8');
+    expect(textCharset(Uint8Array.from([0xc4, 0xe3, 0xba, 0xc3]))).toBe('gb18030');
+    expect(textCharset(Buffer.from('\ufeff  <svg onload=alert(1)>'))).toBeNull();
+    expect(textCharset(Buffer.from('line\u000bbreak'))).toBeNull();
   });
 });
 
