@@ -39,6 +39,13 @@ export function installErrorHandling(app: FastifyInstance): void {
         .code(503)
         .send({ code: 'UNAVAILABLE', message: 'The case database is unavailable; try again.' });
     }
+    // SQLSTATE class 22 (data exception: a NUL in text, a number out of range) is input the
+    // database refuses: the caller's to fix, never a server failure.
+    if (/^22[0-9A-Z]{3}$/.test(String((error as { code?: unknown }).code))) {
+      return reply
+        .code(400)
+        .send({ code: 'INVALID_DATA', message: 'The database refused the data as given.' });
+    }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       // Fastify's own refusals: malformed JSON, body too large, wrong content type.
