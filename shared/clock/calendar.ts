@@ -70,10 +70,7 @@ export const CalendarData = z
       if (holidays.has(date))
         ctx.addIssue({ code: 'custom', path, message: 'BOTH_HOLIDAY_AND_WORKING' });
       // A malformed date is reported by its own field; only a real one has a weekday.
-      if (
-        LocalDateString.safeParse(date).success &&
-        !weekend.has(weekdayOfDay(dayNumberOf(date)))
-      )
+      if (LocalDateString.safeParse(date).success && !weekend.has(weekdayOfDay(dayNumberOf(date))))
         ctx.addIssue({ code: 'custom', path, message: 'NOT_A_WEEKEND_DAY' });
       if (!years.has(Number(date.slice(0, 4))))
         ctx.addIssue({ code: 'custom', path, message: 'DATE_OUTSIDE_YEARS' });
