@@ -45,6 +45,7 @@ import {
   type Mutation,
 } from '../shared/sync-protocol';
 import { ApiFailure } from './api-errors';
+import { attachmentsChangedInScope, attachmentVersionsAfterCursor } from './attachments';
 import { requireSignIn, signedInUser, type SignedInUser } from './auth';
 import {
   addNote,
@@ -374,6 +375,8 @@ export async function pullChanges(
            union all
            select n.version from case_notes n join cases c on c.id = n.case_id
             where n.version > $1 and ${scope.sql}
+           union all
+           ${attachmentVersionsAfterCursor(scope.sql)}
            ${
              incremental
                ? `union all
@@ -392,15 +395,22 @@ export async function pullChanges(
         `${CASE_SELECT} where c.version > $1 and c.version <= $2 and ${scope.sql} order by c.version`,
         [cursor, upper, ...scope.params],
       );
-      const entered = incremental
-        ? `or n.case_id in (select s.case_id from case_scope_changes s join cases c on c.id = s.case_id
-                             where s.version > $1 and s.version <= $2 and ${entries})`
-        : '';
+      // A case that came into scope brings its older notes and attachments too.
+      const enteredCaseIds = `select s.case_id from case_scope_changes s join cases c on c.id = s.case_id
+                             where s.version > $1 and s.version <= $2 and ${entries}`;
+      const entered = incremental ? `or n.case_id in (${enteredCaseIds})` : '';
       const notes = await tx.query<NoteRow>(
         `${NOTE_SELECT} where ((n.version > $1 and n.version <= $2) ${entered})
             and n.version <= $2 and ${scope.sql}
          order by n.version, n.id`,
         [cursor, upper, ...scope.params],
+      );
+      const attachments = await attachmentsChangedInScope(
+        tx,
+        scope,
+        cursor,
+        upper,
+        incremental ? enteredCaseIds : undefined,
       );
       const removed = incremental
         ? await tx.query<{ case_id: string }>(
@@ -420,6 +430,7 @@ export async function pullChanges(
         cases: cases.rows.map(caseRecord),
         notes: notes.rows.map(serverNote),
         removedCaseIds: removed.rows.map((row) => row.case_id),
+        attachments,
         hasMore,
       };
     },

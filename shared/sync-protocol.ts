@@ -1,6 +1,7 @@
 // The wire protocol between a workstation and the central API: intent-level mutations
 // pushed in order, changes pulled after a cursor. Versioned so old clients keep working.
 import { z } from 'zod';
+import { AttachmentMeta } from './attachments';
 import { CaseRecord } from './case-views';
 import { CaseIntake, NoteText, Role } from './domain';
 import { CaseEventInput } from './lifecycle/case-machine';
@@ -87,6 +88,8 @@ export const PullResponse = z.object({
    * Added within protocol 1: an older server sends none, an older client ignores it.
    */
   removedCaseIds: z.array(z.uuid()).default([]),
+  /** Metadata of attachments in scope; their content is fetched when a case is opened. */
+  attachments: z.array(AttachmentMeta).default([]),
   hasMore: z.boolean(),
 });
 export type PullResponse = z.infer<typeof PullResponse>;

@@ -1,6 +1,6 @@
 // Scope exits and entries: a case that changes hands leaves the previous owner's cache (their
 // queued work on it kept and explained) and arrives whole, older notes too, in the new one's.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,6 +116,7 @@ async function pullAll(session: Session, limit = 500) {
   const cases = new Set<string>();
   const notes = new Set<string>();
   const removed = new Set<string>();
+  const attachments = new Set<string>();
   for (;;) {
     const query = new URLSearchParams({
       clientId: session.clientId,
@@ -132,8 +133,9 @@ async function pullAll(session: Session, limit = 500) {
     for (const c of page.cases) cases.add(c.id);
     for (const n of page.notes) notes.add(n.id);
     for (const id of page.removedCaseIds) removed.add(id);
+    for (const a of page.attachments) attachments.add(a.id);
     session.cursor = page.cursor;
-    if (!page.hasMore) return { cases, notes, removed };
+    if (!page.hasMore) return { cases, notes, removed, attachments };
   }
 }
 
@@ -159,6 +161,25 @@ async function newCase(owner: Session, notes = 1) {
   return { caseId, noteIds };
 }
 
+/** Uploads a small text file to the case, as the workstation does; returns its id. */
+async function attach(session: Session, caseId: string): Promise<string> {
+  const attachmentId = randomUUID();
+  const body = Buffer.from('客户提供的扣款短信截图说明', 'utf8');
+  const response = await app.inject({
+    method: 'PUT',
+    url: `/cases/${caseId}/attachments/${attachmentId}`,
+    headers: {
+      ...session.headers,
+      'content-type': 'text/plain; charset=utf-8',
+      'x-file-name': encodeURIComponent('扣款说明.txt'),
+      'x-content-sha256': createHash('sha256').update(body).digest('hex'),
+    },
+    payload: body,
+  });
+  expect(response.statusCode, response.body).toBe(201);
+  return attachmentId;
+}
+
 async function transition(session: Session, caseId: string, event: CaseEventInput) {
   const pushed = await push(session, [
     { name: 'case.transition@1', args: { caseId, event, baseVersion: 0 } },
@@ -178,9 +199,12 @@ describe('pull after a change of hands', () => {
     const agent2 = await signIn('agent02');
     const lead = await signIn('lead01');
     const { caseId, noteIds } = await newCase(agent1, 2);
-    expect((await pullAll(agent1)).cases).toContain(caseId);
-    expect((await pullAll(lead)).cases).toContain(caseId);
-    await pullAll(agent2);
+    const attachmentId = await attach(agent1, caseId);
+    const first = await pullAll(agent1);
+    expect(first.cases).toContain(caseId);
+    expect([...first.attachments]).toEqual([attachmentId]);
+    expect((await pullAll(lead)).attachments).toContain(attachmentId);
+    expect((await pullAll(agent2)).attachments.size).toBe(0);
 
     expect(await transition(lead, caseId, reassign('u-agent02'))).toMatchObject({
       status: 'applied',
@@ -198,6 +222,7 @@ describe('pull after a change of hands', () => {
     expect(fresh.cases).toContain(caseId);
     // The new owner's cursor had passed these notes: the scope entry brings them.
     expect([...fresh.notes].sort()).toEqual([...noteIds].sort());
+    expect([...fresh.attachments]).toEqual([attachmentId]);
     expect(fresh.removed.size).toBe(0);
     // The lead saw the case before and after: an update, no removal, no notes again.
     const team = await pullAll(lead);
