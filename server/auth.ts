@@ -245,7 +245,11 @@ type SignInUserRow = UserRow & {
  * username's guard row, so that every API process counts the same attempts; writes the
  * audit row whatever the verdict. Never throws for a refusal: the audit row must commit.
  */
-async function judgeSignIn(db: Db, attempt: SignInAttempt): Promise<SignInVerdict> {
+async function judgeSignIn(
+  db: Db,
+  attempt: SignInAttempt,
+  exemptIps: ReadonlySet<string>,
+): Promise<SignInVerdict> {
   return db.transaction(async (tx) => {
     const audit = async (outcome: SignInOutcome, userId: string | null) => {
       await tx.query(
@@ -254,7 +258,7 @@ async function judgeSignIn(db: Db, attempt: SignInAttempt): Promise<SignInVerdic
         [attempt.username, userId, attempt.clientId, attempt.ip, outcome],
       );
     };
-    if (!RATE_LIMIT_EXEMPT_IPS.has(attempt.ip)) {
+    if (!exemptIps.has(attempt.ip)) {
       // Held until commit: another process's attempt from this address waits for our audit row.
       await tx.query('select pg_advisory_xact_lock($1, hashtext($2))', [IP_LOCK_CLASS, attempt.ip]);
       const recent = await tx.query<{ n: string | number }>(
@@ -389,9 +393,15 @@ const errorResponses = {
 
 export async function authRoutes(
   app: FastifyInstance,
-  opts: { db: Db; jwtSecret: Uint8Array },
+  opts: {
+    db: Db;
+    jwtSecret: Uint8Array;
+    /** Addresses without the per-address sign-in limit; RATE_LIMIT_EXEMPT_IPS by default. */
+    rateLimitExemptIps?: ReadonlySet<string>;
+  },
 ): Promise<void> {
   const { db, jwtSecret } = opts;
+  const exemptIps = opts.rateLimitExemptIps ?? RATE_LIMIT_EXEMPT_IPS;
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const onRequest = requireSignIn(db, jwtSecret);
 
@@ -410,7 +420,8 @@ export async function authRoutes(
     },
     async (request) => {
       const { username, password, clientId } = request.body;
-      const verdict = await judgeSignIn(db, { username, password, clientId, ip: request.ip });
+      const attempt = { username, password, clientId, ip: request.ip };
+      const verdict = await judgeSignIn(db, attempt, exemptIps);
       if (verdict.outcome !== 'success') throw refusal(verdict);
       const { user } = verdict;
       const workstationCode = await registerWorkstation(db, clientId, user.id, {

@@ -257,6 +257,12 @@ describe('sign-in protection', () => {
     const limited = await signInRequest(app, { username: 'agent01' }, address);
     expect(limited.statusCode).toBe(429);
     expect(limited.json()).toMatchObject({ code: 'RATE_LIMITED' });
+    // Loopback (the embedded API, tests) is exempt unless configured otherwise.
+    const local: number[] = [];
+    for (let i = 0; i < 32; i++) {
+      local.push((await signInRequest(app, { username: `local-${i}`, password: 'x' })).statusCode);
+    }
+    expect(new Set(local)).toEqual(new Set([401]));
     // Another address is not affected.
     expect((await signInRequest(app, { username: 'agent01' }, '203.0.113.8')).statusCode).toBe(200);
   });
