@@ -99,16 +99,27 @@ export interface QueueFields {
  * writes cases or notes, before migrating (openCacheDb does both).
  */
 export function installCaseQueueFunctions(db: CacheDb): void {
-  db.function('case_queue_fields', { deterministic: false }, (viewJson, notesText) =>
-    JSON.stringify(
-      queueFieldsOf(
-        JSON.parse(String(viewJson)) as CaseRecord,
-        typeof notesText === 'string' ? notesText.split(FIELD_SEPARATOR) : [],
-        new Date(),
-      ),
-    ),
+  // The triggers read each column with `f ->> '$.column'` over a subquery that SQLite
+  // flattens, which calls the function once per column with the same arguments: the last
+  // answer is kept, so the deadline engine runs once per write.
+  let last: { viewJson: unknown; notesText: unknown; fields: string } | null = null;
+  db.function('case_queue_fields', { deterministic: false }, (viewJson, notesText) => {
+    if (last && last.viewJson === viewJson && last.notesText === notesText) return last.fields;
+    const fields = JSON.stringify(
+      queueFieldsOf(JSON.parse(String(viewJson)) as CaseRecord, noteTextsOf(notesText), new Date()),
+    );
+    last = { viewJson, notesText, fields };
+    return fields;
+  });
+  db.function('case_search_body', { deterministic: true }, (viewJson, notesText) =>
+    searchBodyOf(JSON.parse(String(viewJson)) as CaseRecord, noteTextsOf(notesText)),
   );
   db.function('search_chars', { deterministic: true }, (body) => searchChars(String(body)));
+}
+
+/** The notes' texts as the triggers pass them: joined by line breaks, null for none. */
+function noteTextsOf(notesText: unknown): string[] {
+  return typeof notesText === 'string' ? notesText.split(FIELD_SEPARATOR) : [];
 }
 
 /**

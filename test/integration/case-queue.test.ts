@@ -124,6 +124,7 @@ function pull(
     cases: page.cases ?? [],
     notes: page.notes ?? [],
     removedCaseIds: page.removedCaseIds ?? [],
+    attachments: [],
     hasMore: false,
   });
 }

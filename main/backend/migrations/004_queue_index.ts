@@ -7,7 +7,8 @@
 // Why a side table and not generated columns over view_json: the next due instant comes
 // from the deadline engine (JavaScript), which a generated column cannot run; the search
 // text also reads the notes table; and ALTER TABLE cannot add stored generated columns to
-// an existing cache. The triggers call case_queue_fields and search_chars, registered on
+// an existing cache. The triggers call case_queue_fields, case_search_body and search_chars,
+// registered on
 // the connection by installCaseQueueFunctions (case-queue.ts) before migrating.
 //
 // Instants are epoch milliseconds, so "breached at now" is an integer comparison.
@@ -49,6 +50,14 @@ const insertEntry = (id: string) => `
 const updateEntry = (id: string) => `
   UPDATE case_queue SET (pending, ${FIELD_COLUMNS.join(', ')}) =
     (SELECT pending, ${EXTRACTS} FROM (${fieldsOf(id)}))
+  WHERE case_id = ${id};`;
+
+// A note changes the search text only: no deadline is recomputed.
+const updateSearchBody = (id: string) => `
+  UPDATE case_queue SET search_body = (
+    SELECT case_search_body(c.view_json,
+      (SELECT group_concat(n.data_json ->> '$.text', char(10)) FROM notes n WHERE n.case_id = c.id))
+    FROM cases c WHERE c.id = ${id})
   WHERE case_id = ${id};`;
 
 const refreshSearch = (id: string) => `
@@ -127,18 +136,18 @@ CREATE TRIGGER case_queue_delete AFTER DELETE ON cases BEGIN
 END;
 
 CREATE TRIGGER case_queue_note_insert AFTER INSERT ON notes BEGIN
-  ${updateEntry('NEW.case_id')}
+  ${updateSearchBody('NEW.case_id')}
   ${refreshSearch('NEW.case_id')}
 END;
 
 CREATE TRIGGER case_queue_note_update AFTER UPDATE OF data_json ON notes
 WHEN OLD.data_json IS NOT NEW.data_json BEGIN
-  ${updateEntry('NEW.case_id')}
+  ${updateSearchBody('NEW.case_id')}
   ${refreshSearch('NEW.case_id')}
 END;
 
 CREATE TRIGGER case_queue_note_delete AFTER DELETE ON notes BEGIN
-  ${updateEntry('OLD.case_id')}
+  ${updateSearchBody('OLD.case_id')}
   ${refreshSearch('OLD.case_id')}
 END;
 `;
