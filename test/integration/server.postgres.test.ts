@@ -728,6 +728,7 @@ describe('pull', () => {
       lastSeq: 2,
       cases: [],
       notes: [],
+      attachments: [],
       removedCaseIds: [],
       hasMore: false,
     });
