@@ -9,7 +9,7 @@ import type { Mutation, PullResponse, PushResponse } from '../../shared/sync-pro
 import { buildServer } from '../../server/app';
 import { openPglite, type Db } from '../../server/db';
 import { MIGRATIONS_DIR, runMigrations } from '../../server/migrations';
-import { DEMO_PASSWORD, seedDemo } from '../../server/seed';
+import { DEMO_PASSWORD, seedAtScale, seedDemo } from '../../server/seed';
 
 const jwtSecret = new TextEncoder().encode('pglite-secret-pglite-secret-pglite');
 let dataDir: string;
@@ -125,6 +125,19 @@ describe('embedded PGlite', () => {
         '已联系清算部门。',
       ]);
       await expect(db.query('delete from case_history')).rejects.toThrow(/append-only/);
+
+      // Readiness and case search use SQL of their own: it runs here too.
+      const ready = await app.inject({ method: 'GET', url: '/ready' });
+      expect(ready.statusCode, ready.body).toBe(200);
+      const search = await app.inject({
+        method: 'GET',
+        url: `/cases/search?q=${encodeURIComponent('周')}`,
+        headers,
+      });
+      expect(search.statusCode, search.body).toBe(200);
+      expect(search.json().hits).toContainEqual(
+        expect.objectContaining({ id: caseId, customerPhoneMasked: '139****1234' }),
+      );
       await app.close();
     } finally {
       await db.close();
@@ -133,6 +146,16 @@ describe('embedded PGlite', () => {
     db = await openPglite(dataDir);
     try {
       expect(await runMigrations(db)).toEqual([]);
+      // The bulk seed's unnest inserts, on PGlite.
+      const scaled = await seedAtScale(db, {
+        size: { cases: 300, agents: 6, teams: 2, branches: 2 },
+        endAt: new Date('2026-11-20T00:00:00Z'),
+      });
+      expect(scaled).toEqual({ seeded: true, users: 10, cases: 300 });
+      const seeded = await db.query<{ n: number | string }>(
+        `select count(*) as n from cases where number like 'SDS0-%'`,
+      );
+      expect(Number(seeded.rows[0]!.n)).toBe(300);
       const kept = await db.query<{ status: string }>('select status from cases where id = $1', [
         caseId,
       ]);
