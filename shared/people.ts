@@ -12,11 +12,14 @@ export const Username = z
   .string()
   .trim()
   .regex(/^[a-z0-9][a-z0-9._-]{2,31}$/, { message: 'USERNAME_INVALID' });
+/** Names are shown and printed: no control characters (and PostgreSQL refuses NUL). */
+const NO_CONTROL_CHARACTERS = /^[^\p{Cc}]*$/u;
 export const DisplayName = z
   .string()
   .trim()
   .min(1, { message: 'REQUIRED' })
-  .max(50, { message: 'TOO_LONG' });
+  .max(50, { message: 'TOO_LONG' })
+  .regex(NO_CONTROL_CHARACTERS, { message: 'CONTROL_CHARACTERS' });
 /** At least 10 characters; scrypt takes any text, so no composition rules beyond length. */
 export const NewPassword = z
   .string()
@@ -28,7 +31,8 @@ const PlaceName = z
   .string()
   .trim()
   .min(1, { message: 'REQUIRED' })
-  .max(100, { message: 'TOO_LONG' });
+  .max(100, { message: 'TOO_LONG' })
+  .regex(NO_CONTROL_CHARACTERS, { message: 'CONTROL_CHARACTERS' });
 
 export const PersonRecord = z.object({
   id: z.string(),

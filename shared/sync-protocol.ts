@@ -95,7 +95,13 @@ export const PullResponse = z.object({
 export type PullResponse = z.infer<typeof PullResponse>;
 
 export const SignInRequest = z.object({
-  username: z.string().trim().min(1, { message: 'REQUIRED' }).max(64),
+  username: z
+    .string()
+    .trim()
+    .min(1, { message: 'REQUIRED' })
+    .max(64)
+    // Stored in the audit as typed: no control characters (PostgreSQL refuses NUL).
+    .regex(/^[^\p{Cc}]*$/u, { message: 'CONTROL_CHARACTERS' }),
   password: z.string().min(1, { message: 'REQUIRED' }).max(256),
   clientId: z.uuid(),
 });

@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import fc from 'fast-check';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../server/app';
@@ -178,6 +179,43 @@ describe('sessions', () => {
   });
 });
 
+describe('a refresh family, step by step', () => {
+  type Step = 'refreshLatest' | 'reuseOlder' | 'useAccess';
+  it('lives while each token is used once, and dies entirely at the first reuse', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom<Step>('refreshLatest', 'reuseOlder', 'useAccess'), {
+          minLength: 1,
+          maxLength: 8,
+        }),
+        async (steps) => {
+          const session = await signIn('agent01');
+          const used: string[] = [];
+          let latest = { token: session.token, refreshToken: session.refreshToken };
+          let alive = true;
+          for (const step of steps) {
+            if (step === 'useAccess') {
+              expect((await me(bearer(latest.token))).statusCode).toBe(alive ? 200 : 401);
+            } else if (step === 'refreshLatest') {
+              const response = await refresh(latest.refreshToken, session.clientId);
+              expect(response.statusCode).toBe(alive ? 200 : 401);
+              if (alive) {
+                used.push(latest.refreshToken);
+                latest = response.json();
+              }
+            } else if (used.length > 0) {
+              const response = await refresh(used[0]!, session.clientId);
+              expect(response.statusCode).toBe(401);
+              alive = false;
+            }
+          }
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+});
+
 // --- sign-in protection ----------------------------------------------------------------
 
 describe('sign-in protection', () => {
@@ -265,6 +303,15 @@ describe('sign-in protection', () => {
     expect(new Set(local)).toEqual(new Set([401]));
     // Another address is not affected.
     expect((await signInRequest(app, { username: 'agent01' }, '203.0.113.8')).statusCode).toBe(200);
+  });
+
+  it('refuses a username with control characters as bad input, auditing nothing', async () => {
+    const before = await db.query<{ n: string }>('select count(*) as n from sign_in_audit');
+    const response = await signInRequest(app, { username: 'agent\u000001' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().fields).toEqual([{ path: 'username', code: 'CONTROL_CHARACTERS' }]);
+    const after = await db.query<{ n: string }>('select count(*) as n from sign_in_audit');
+    expect(after.rows[0]!.n).toBe(before.rows[0]!.n);
   });
 
   it('audits every attempt, never its password, and refuses to rewrite the audit', async () => {
@@ -433,12 +480,51 @@ describe('people administration', () => {
         'invalid_value',
       ],
     ];
+    cases.push([
+      {
+        username: 'agent11',
+        displayName: '王\u0000五',
+        role: 'agent',
+        teamId: 'team-t1',
+        password: 'long-enough-pw',
+      },
+      'displayName',
+      'CONTROL_CHARACTERS',
+    ]);
     for (const [body, path, code] of cases) {
       const response = await asAdmin(admin, 'POST', '/admin/people', body);
       expect(response.statusCode, response.body).toBe(400);
       expect(response.json().fields).toContainEqual({ path, code: expect.stringMatching(code) });
     }
     expect((await asAdmin(admin, 'GET', '/admin/people')).json().people).toHaveLength(before);
+  });
+
+  it('answers any person it is given with 201, 400 or 409, storing a row only for 201', async () => {
+    const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
+    const body = fc.record({
+      username: optional(
+        fc.oneof(fc.string({ maxLength: 40 }), fc.stringMatching(/^[a-z][a-z0-9._-]{2,12}$/)),
+      ),
+      displayName: optional(
+        fc.oneof(fc.string({ maxLength: 60 }), fc.string({ unit: 'binary', maxLength: 60 })),
+      ),
+      role: optional(fc.constantFrom('agent', 'branch', 'lead', 'admin', 'boss', '')),
+      teamId: optional(fc.constantFrom(null, 'team-t1', 'team-t2', 'team-zz', 7)),
+      branchId: optional(fc.constantFrom(null, 'branch-bj', 'branch-zz')),
+      password: optional(fc.string({ minLength: 0, maxLength: 300 })),
+    });
+    const count = async () =>
+      Number((await db.query<{ n: string }>('select count(*) as n from users')).rows[0]!.n);
+    await fc.assert(
+      fc.asyncProperty(body, async (person) => {
+        const before = await count();
+        const response = await asAdmin(admin, 'POST', '/admin/people', person);
+        expect([201, 400, 409], response.body).toContain(response.statusCode);
+        expect(response.json()).toHaveProperty(response.statusCode === 201 ? 'id' : 'code');
+        expect(await count()).toBe(before + (response.statusCode === 201 ? 1 : 0));
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('ends a disabled person’s sessions at once, and a reset password’s old sessions', async () => {
