@@ -235,6 +235,16 @@ async function main() {
     figure('server steps (pull, push, search)', apiRate, 'steps/s', 0);
     figure('ratio server / baseline', apiRate / bareRate, 'x', 2);
 
+    // Search alone, one request at a time, in scopes of different sizes over the seeded year.
+    for (const username of ['agent001', 'lead001', 'branch001']) {
+      const cursor = String((await versions.query('select v from sync_version')).rows[0]!.v);
+      const searcher = await signIn(url, username, cursor);
+      const times: number[] = [];
+      for (let i = 0; i < 40; i++) times.push(await step(url, searcher, 2));
+      figure(`search p50 as ${username}`, percentile(times, 50), 'ms');
+      figure(`search p99 as ${username}`, percentile(times, 99), 'ms');
+    }
+
     let capacity = 0;
     for (const n of LEVELS) {
       await ensureAgents(n);
