@@ -99,9 +99,8 @@ export interface QueueFields {
  * writes cases or notes, before migrating (openCacheDb does both).
  */
 export function installCaseQueueFunctions(db: CacheDb): void {
-  // The triggers read each column with `f ->> '$.column'` over a subquery that SQLite
-  // flattens, which calls the function once per column with the same arguments: the last
-  // answer is kept, so the deadline engine runs once per write.
+  // The triggers read each column with `f ->> '$.column'` from one call; should SQLite ever
+  // flatten their subquery (one call per column), the last answer is reused.
   let last: { viewJson: unknown; notesText: unknown; fields: string } | null = null;
   db.function('case_queue_fields', { deterministic: false }, (viewJson, notesText) => {
     if (last && last.viewJson === viewJson && last.notesText === notesText) return last.fields;

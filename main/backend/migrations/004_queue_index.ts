@@ -36,11 +36,15 @@ const FIELD_COLUMNS = [
 ];
 const EXTRACTS = FIELD_COLUMNS.map((column) => `f ->> '$.${column}'`).join(', ');
 
-/** The fields of case `id`, computed from its view and its notes' texts. */
+/**
+ * The fields of case `id`, computed from its view and its notes' texts. `LIMIT -1 OFFSET 0`
+ * keeps SQLite from flattening this subquery into the outer one, which would copy the call
+ * into every `f ->> …` and run the deadline engine once per column.
+ */
 const fieldsOf = (id: string) => `
   SELECT c.id, c.pending, case_queue_fields(c.view_json,
     (SELECT group_concat(n.data_json ->> '$.text', char(10)) FROM notes n WHERE n.case_id = c.id)) AS f
-  FROM cases c WHERE c.id = ${id}`;
+  FROM cases c WHERE c.id = ${id} LIMIT -1 OFFSET 0`;
 
 const insertEntry = (id: string) => `
   INSERT INTO case_queue (case_id, pending, ${FIELD_COLUMNS.join(', ')})
