@@ -8,9 +8,10 @@ const BENCHES = [
   'reassign-latency',
   'server-throughput',
   'server-load',
+  'cache-queue',
 ];
-/** server-load seeds 100,000 cases first. */
-const TIMEOUT_MS: Record<string, number> = { 'server-load': 900_000 };
+/** server-load and cache-queue seed 100,000 cases first. */
+const TIMEOUT_MS: Record<string, number> = { 'server-load': 900_000, 'cache-queue': 900_000 };
 let failed = 0;
 for (const name of BENCHES) {
   console.log(`\n== ${name}`);
