@@ -113,6 +113,7 @@ async function step(url: string, agent: Agent, kind: number): Promise<number> {
 /** Every agent repeats pull, push, search until `ms` passed; all latencies. */
 async function runLevel(url: string, agents: Agent[], ms: number, thinkMs: number) {
   const latencies: number[] = [];
+  const byKind: number[][] = [[], [], []];
   const until = now() + ms;
   const started = now();
   await Promise.all(
@@ -120,12 +121,14 @@ async function runLevel(url: string, agents: Agent[], ms: number, thinkMs: numbe
       // Spread the agents' first steps over one think time, as calls do not arrive together.
       await pause(Math.random() * thinkMs);
       for (let kind = i % 3; now() < until; kind = (kind + 1) % 3) {
-        latencies.push(await step(url, agent, kind));
+        const latency = await step(url, agent, kind);
+        latencies.push(latency);
+        byKind[kind]!.push(latency);
         if (thinkMs > 0) await pause(thinkMs * (0.5 + Math.random()));
       }
     }),
   );
-  return { latencies, seconds: (now() - started) / 1000 };
+  return { latencies, byKind, seconds: (now() - started) / 1000 };
 }
 
 /** The same three steps as bare statements, `clients` at once, for `ms`: steps per second. */
@@ -254,6 +257,11 @@ async function main() {
       figure(`agents ${n} throughput`, level.latencies.length / level.seconds, 'steps/s', 0);
       figure(`agents ${n} p50`, p50, 'ms');
       figure(`agents ${n} p99`, p99, 'ms');
+      console.log(
+        `  p99 by step: ${['pull', 'push', 'search']
+          .map((kind, i) => `${kind} ${percentile(level.byKind[i]!, 99).toFixed(0)} ms`)
+          .join(', ')}`,
+      );
       if (p99 >= P99_LIMIT_MS) break;
       capacity = n;
     }
