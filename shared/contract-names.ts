@@ -9,6 +9,8 @@ export const METHOD_NAMES = [
   'cases.get',
   'cases.addNote',
   'cases.transition',
+  'knowledge.search',
+  'knowledge.get',
   'sync.status',
   'sync.now',
   'sync.conflicts',

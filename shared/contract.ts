@@ -2,10 +2,12 @@
 // IPC and the browser host's WebSocket) are generic over it: a new method is added here
 // and in the backend's handler table, nowhere else.
 import { z } from 'zod';
+import { AttachmentMeta } from './attachments';
 import { CaseRecord, CaseSummary, Note } from './case-views';
 import type { Deadline } from './clock';
 import { CaseIntake, NoteText } from './domain';
 import { CaseEventInput, CaseEventType } from './lifecycle/case-machine';
+import { KnowledgeArticle, KnowledgeHit, KnowledgeSearchQuery } from './knowledge';
 import { UserProfile } from './sync-protocol';
 import { EVENT_NAMES, METHOD_NAMES, type EventName, type MethodName } from './contract-names';
 
@@ -50,6 +52,8 @@ export const CaseDetail = z.object({
   /** Every clock of the case, computed by the deadline engine for now. */
   deadlines: z.array(z.custom<Deadline>()),
   rejections: z.array(z.object({ mutationId: z.string(), name: z.string(), code: z.string() })),
+  /** Metadata of the case's attachments; the content is fetched on demand. */
+  attachments: z.array(AttachmentMeta),
 });
 export type CaseDetail = z.infer<typeof CaseDetail>;
 
@@ -90,6 +94,11 @@ export const contract = {
     }),
     output: CaseDetail,
   },
+  'knowledge.search': {
+    input: KnowledgeSearchQuery.pick({ q: true, category: true, tag: true, limit: true }),
+    output: z.array(KnowledgeHit),
+  },
+  'knowledge.get': { input: z.object({ id: z.uuid() }), output: KnowledgeArticle },
   'sync.status': { input: Empty, output: SyncStatus },
   'sync.now': { input: Empty, output: SyncStatus },
   'sync.conflicts': { input: Empty, output: z.array(Conflict) },

@@ -6,12 +6,19 @@ import { migration001 } from './migrations/001_cache';
 import { migration002 } from './migrations/002_departed_cases';
 import { migration003 } from './migrations/003_conflict_log';
 import { migration004 } from './migrations/004_queue_index';
+import { migration005 } from './migrations/005_reference_data';
 import { installCaseQueueFunctions } from './case-queue';
 
 export type CacheDb = Database.Database;
 
 /** Numbered migrations; each runs once, in its own transaction, recorded in user_version. */
-const MIGRATIONS: readonly string[] = [migration001, migration002, migration003, migration004];
+const MIGRATIONS: readonly string[] = [
+  migration001,
+  migration002,
+  migration003,
+  migration004,
+  migration005,
+];
 
 export function openCacheDb(file: string): CacheDb {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });

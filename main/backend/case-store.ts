@@ -1,6 +1,7 @@
 // Cases, notes and the outbox in the local cache. Every agent action writes its optimistic
 // effect and its outbox row in one immediate transaction; every pull rebases the pending
 // outbox on top of the server's rows, so the screen is server truth plus what still waits.
+import type { AttachmentMeta } from '../../shared/attachments';
 import { randomUUID } from 'node:crypto';
 import { maskPhone, type CaseRecord, type CaseSummary, type Note } from '../../shared/case-views';
 import { decideCaseEvent, type CaseActor } from '../../shared/lifecycle/case-machine';
@@ -222,6 +223,13 @@ export class CaseStore {
         pending: row.pending === 1,
       };
     });
+  }
+
+  listAttachments(caseId: string): AttachmentMeta[] {
+    const rows = this.db
+      .prepare('SELECT data_json FROM case_attachments WHERE case_id = ? ORDER BY rowid')
+      .all(caseId) as { data_json: string }[];
+    return rows.map((row) => JSON.parse(row.data_json) as AttachmentMeta);
   }
 
   listNotes(caseId: string): Note[] {
@@ -450,6 +458,15 @@ export class CaseStore {
           upsertNote.run(note.id, note.caseId, JSON.stringify(toLocalNote(note)));
           touched.add(note.caseId);
         }
+        // Attachments travel as metadata; their content is fetched when a case is opened.
+        const upsertAttachment = this.db.prepare(
+          `INSERT INTO case_attachments (id, case_id, data_json) VALUES (?, ?, ?)
+           ON CONFLICT(id) DO UPDATE SET data_json = excluded.data_json`,
+        );
+        for (const attachment of page.attachments) {
+          upsertAttachment.run(attachment.id, attachment.caseId, JSON.stringify(attachment));
+          touched.add(attachment.caseId);
+        }
         // Answers the server has shown us in this snapshot: their effect is in the rows above.
         const trimmed = this.db
           .prepare("DELETE FROM outbox WHERE seq <= ? AND state = 'applied' RETURNING case_id")
@@ -480,6 +497,7 @@ export class CaseStore {
     const row = this.db.prepare('SELECT number FROM cases WHERE id = ?').get(caseId) as
       { number: string } | undefined;
     this.db.prepare('DELETE FROM notes WHERE case_id = ?').run(caseId);
+    this.db.prepare('DELETE FROM case_attachments WHERE case_id = ?').run(caseId);
     this.db.prepare('DELETE FROM cases WHERE id = ?').run(caseId);
     this.db
       .prepare(
@@ -522,6 +540,7 @@ export class CaseStore {
       .transaction(() => {
         this.db.exec(
           `DELETE FROM notes; DELETE FROM cases; DELETE FROM outbox; DELETE FROM departed_cases;
+           DELETE FROM case_attachments;
            DELETE FROM conflict_log; DELETE FROM meta WHERE key <> 'clientId';`,
         );
       })
@@ -533,7 +552,8 @@ export class CaseStore {
       .transaction(() => {
         if (this.getMeta('userId') === userId) return;
         this.db.exec(
-          'DELETE FROM cases; DELETE FROM notes; DELETE FROM outbox; DELETE FROM departed_cases;',
+          `DELETE FROM cases; DELETE FROM notes; DELETE FROM outbox; DELETE FROM departed_cases;
+           DELETE FROM case_attachments;`,
         );
         this.setMeta('cursor', null);
         this.setMeta('userId', userId);

@@ -8,6 +8,8 @@ import {
   SYNC_EVENTS_PATH,
   type PushRequest,
 } from '../../shared/sync-protocol';
+import { KnowledgeChanges } from '../../shared/knowledge';
+import { DeadlineRules } from '../../shared/reference-data';
 import { z } from 'zod';
 
 /** The API could not be reached or answered 5xx: retry later, the outbox keeps everything. */
@@ -25,6 +27,12 @@ export class ApiRefusedError extends Error {
   ) {
     super(message);
   }
+}
+
+/** undici's answer when the server end of a pooled connection had closed. */
+function isStaleConnection(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
+  return cause?.code === 'UND_ERR_SOCKET';
 }
 
 export class CentralApiClient {
@@ -71,6 +79,20 @@ export class CentralApiClient {
     await this.request('POST', '/auth/sign-out', z.null(), { token });
   }
 
+  /** The deadline policy and work calendar in force, to count deadlines offline. */
+  deadlineRules(token: string, signal?: AbortSignal) {
+    return this.request('GET', '/reference/deadline-rules', DeadlineRules, { token, signal });
+  }
+
+  /** Published knowledge articles changed after a version, and tombstones. */
+  knowledgeChanges(token: string, query: { after: string; limit: number }, signal?: AbortSignal) {
+    const params = new URLSearchParams({ after: query.after, limit: String(query.limit) });
+    return this.request('GET', `/knowledge/changes?${params.toString()}`, KnowledgeChanges, {
+      token,
+      signal,
+    });
+  }
+
   push(token: string, body: PushRequest, signal?: AbortSignal) {
     return this.request('POST', '/sync/push', PushResponse, { body, token, signal });
   }
@@ -111,8 +133,8 @@ export class CentralApiClient {
     let response: Response;
     const sentAt = this.now().getTime();
     const timeout = AbortSignal.timeout(this.timeoutMs);
-    try {
-      response = await fetch(new URL(path, this.baseUrl), {
+    const send = () =>
+      fetch(new URL(path, this.baseUrl), {
         method,
         headers: {
           ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
@@ -120,6 +142,16 @@ export class CentralApiClient {
         },
         body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
         signal: options.signal ? AbortSignal.any([timeout, options.signal]) : timeout,
+      });
+    try {
+      response = await send().catch((error: unknown) => {
+        // A kept-alive connection the network dropped while idle fails the first request
+        // after an outage. Reads and sign-ins are safe to send again; a refresh is not (its
+        // token may have been used up by the lost request) and a push is re-sent by the
+        // engine with its seqs anyway.
+        const retriable = method === 'GET' || path === '/auth/sign-in';
+        if (retriable && isStaleConnection(error)) return send();
+        throw error;
       });
     } catch (error) {
       throw new ApiUnreachableError(`Central API unreachable: ${(error as Error).message}`);

@@ -53,6 +53,11 @@ export interface SyncEngineOptions {
   streamMaxBackoffMs?: number;
   random?: () => number;
   now?: () => Date;
+  /**
+   * Runs after each complete pull, within the same operation (its token, its abort signal):
+   * the reference data (deadline rules, knowledge base) is brought up to date there.
+   */
+  afterPull?: (token: string, signal: AbortSignal) => Promise<void>;
 }
 
 /** The largest page the API serves (server/sync.ts, `limit`): a bootstrap asks for it. */
@@ -91,6 +96,7 @@ export class SyncEngine {
       baseBackoffMs,
       maxBackoffMs,
       pushBatchSize: PUSH_BATCH_SIZE,
+      afterPull: async () => {},
       pullPageSize: 500,
       bootstrapPageSize: MAX_PULL_PAGE_SIZE,
       pokes: true,
@@ -367,8 +373,10 @@ export class SyncEngine {
           };
           this.emitStatus();
         }
-        if (!page.hasMore) return;
+        if (!page.hasMore) break;
       }
+      check();
+      await this.options.afterPull(token, signal);
     } finally {
       // The machine's PULL_DONE / NETWORK_FAILED / SIGNED_OUT emits the status without it.
       if (bootstrapping) this.bootstrap = null;

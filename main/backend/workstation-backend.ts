@@ -16,12 +16,13 @@ import {
 } from '../../shared/contract';
 import type { z } from 'zod';
 import type { CaseRecord } from '../../shared/case-views';
-import { CN_CALENDAR, CN_CBIRC_2020, computeDeadlines } from '../../shared/clock';
+import { computeDeadlines } from '../../shared/clock';
 import { registerCase } from '../../shared/intake';
 import { allowedCaseEvents, type CaseActor } from '../../shared/lifecycle/case-machine';
 import { openCacheDb, type CacheDb } from './cache-db';
 import { CaseStore, CaseStoreError } from './case-store';
 import { ApiRefusedError, ApiUnreachableError, CentralApiClient } from './central-api-client';
+import { ReferenceCache } from './reference-cache';
 import type { SecretStore } from './secret-store';
 import { SyncEngine, type SyncEngineOptions } from './sync-engine';
 
@@ -33,6 +34,8 @@ export interface WorkstationBackendOptions {
   secrets: SecretStore;
   sync?: SyncEngineOptions;
   now?: () => Date;
+  /** How often reference data (deadline rules, knowledge) is checked (default 60 s). */
+  referenceRefreshMs?: number;
 }
 
 type Listener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
@@ -58,6 +61,7 @@ const WORKSTATION_REVOKED = 'WORKSTATION_REVOKED';
 export class WorkstationBackend {
   readonly store: CaseStore;
   readonly sync: SyncEngine;
+  readonly reference: ReferenceCache;
   private readonly db: CacheDb;
   private readonly api: CentralApiClient;
   private readonly listeners = new Set<Listener>();
@@ -74,6 +78,7 @@ export class WorkstationBackend {
     this.now = () => new Date(ownClock().getTime() + this.api.serverSkewMs());
     this.db = openCacheDb(join(options.dataDir, 'cache.sqlite'));
     this.store = new CaseStore(this.db);
+    this.reference = new ReferenceCache(this.db, options.referenceRefreshMs);
     this.api = new CentralApiClient(options.apiUrl, undefined, ownClock);
     this.sync = new SyncEngine(
       this.store,
@@ -85,8 +90,27 @@ export class WorkstationBackend {
         if (status.lastError === WORKSTATION_REVOKED && this.session) void this.wipeRevoked();
       },
       (caseIds) => this.emit('case.changed', { caseIds }),
-      { now: this.now, ...options.sync },
+      {
+        now: this.now,
+        afterPull: (token, signal) => this.refreshReference(token, signal),
+        ...options.sync,
+      },
     );
+  }
+
+  /**
+   * After a pull: the deadline rules and knowledge base, when due. A server without these
+   * routes (older, or refusing this role) leaves the cached or built-in ones in force.
+   */
+  private async refreshReference(token: string, signal: AbortSignal): Promise<void> {
+    try {
+      const { rulesChanged } = await this.reference.refresh(this.api, token, signal);
+      // Every clock is counted anew under the new rules: open cases show them at once.
+      if (rulesChanged) this.emit('case.changed', { caseIds: this.store.listCaseIds() });
+    } catch (error) {
+      if (!(error instanceof ApiRefusedError) || error.status === 401) throw error;
+      if (error.code === WORKSTATION_REVOKED) throw error;
+    }
   }
 
   /** Opens the cache and, when a token is still in the secret store, resumes the session. */
@@ -194,6 +218,17 @@ export class WorkstationBackend {
       this.store.transitionCase({ caseId, event, actor: this.actor(), now: this.now() });
       this.afterLocalChange([caseId]);
       return this.caseDetail(caseId);
+    },
+    'knowledge.search': async (query) => {
+      this.requireSession();
+      return this.reference.searchKnowledge(query);
+    },
+    'knowledge.get': async ({ id }) => {
+      this.requireSession();
+      const article = this.reference.getArticle(id);
+      if (!article)
+        throw new BackendError('ARTICLE_NOT_FOUND', 'No such article on this workstation');
+      return article;
     },
     'sync.status': async () => this.sync.status(),
     'sync.conflicts': async () => {
@@ -337,6 +372,7 @@ export class WorkstationBackend {
       this.session = null;
       this.sync.stop();
       this.store.wipe();
+      this.reference.forget();
       await this.options.secrets.delete(TOKEN_KEY);
       await this.options.secrets.delete(REFRESH_KEY);
       this.emit('case.changed', { caseIds: [] });
@@ -349,18 +385,21 @@ export class WorkstationBackend {
 
   private caseDetail(caseId: string) {
     const session = this.requireSession();
+    // The policy and calendar the administrator chose, as last synced (China's before that).
+    const rules = this.reference.deadlineRules();
     const record: CaseRecord | null = this.store.getCase(caseId);
     if (!record) throw new BackendError('CASE_NOT_FOUND', 'No such case in this workstation');
     return {
       case: record,
       notes: this.store.listNotes(caseId),
+      attachments: this.store.listAttachments(caseId),
       pending: this.store.isCasePending(caseId),
       allowedEvents: allowedCaseEvents(record.status, record.lifecycle, {
         userId: session.user.id,
         role: session.user.role,
       }),
       // Deployment policy selection arrives with the server issue; China's rules by default.
-      deadlines: computeDeadlines(record.lifecycle.clock, CN_CBIRC_2020, CN_CALENDAR, this.now()),
+      deadlines: computeDeadlines(record.lifecycle.clock, rules.policy, rules.calendar, this.now()),
       rejections: this.store
         .rejections(caseId)
         .map((r) => ({ mutationId: r.mutationId, name: r.name, code: r.code })),

@@ -86,13 +86,19 @@ export const FAST_SYNC: SyncEngineOptions = {
 export async function openWorkstation(
   dataDir: string,
   apiUrl: string,
-  options: { secrets?: MemorySecretStore; sync?: SyncEngineOptions; now?: () => Date } = {},
+  options: {
+    secrets?: MemorySecretStore;
+    sync?: SyncEngineOptions;
+    now?: () => Date;
+    referenceRefreshMs?: number;
+  } = {},
 ): Promise<WorkstationBackend> {
   return WorkstationBackend.open({
     dataDir,
     apiUrl,
     secrets: options.secrets ?? new MemorySecretStore(),
     sync: { ...FAST_SYNC, ...options.sync },
+    referenceRefreshMs: options.referenceRefreshMs,
     ...(options.now ? { now: options.now } : {}),
   });
 }
