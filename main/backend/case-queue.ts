@@ -68,8 +68,6 @@ export interface QueuePage {
 export const MAX_QUEUE_WINDOW = 500;
 const NO_DUE = Number.MAX_SAFE_INTEGER;
 const FIELD_SEPARATOR = '\n';
-/** The chars-table token between two fields or notes: a phrase never spans it. */
-const SEPARATOR_TOKEN = 'zz';
 
 // --- indexing (called by the triggers of migration 004) -------------------------------------
 
@@ -91,7 +89,6 @@ export interface QueueFields {
   next_warn_ms: number | null;
   paused: 0 | 1;
   follow_up_due_ms: number | null;
-  search_body: string;
 }
 
 /**
@@ -99,26 +96,19 @@ export interface QueueFields {
  * writes cases or notes, before migrating (openCacheDb does both).
  */
 export function installCaseQueueFunctions(db: CacheDb): void {
-  // The triggers read each column with `f ->> '$.column'` from one call; should SQLite ever
-  // flatten their subquery (one call per column), the last answer is reused.
-  let last: { viewJson: unknown; notesText: unknown; fields: string } | null = null;
-  db.function('case_queue_fields', { deterministic: false }, (viewJson, notesText) => {
-    if (last && last.viewJson === viewJson && last.notesText === notesText) return last.fields;
-    const fields = JSON.stringify(
-      queueFieldsOf(JSON.parse(String(viewJson)) as CaseRecord, noteTextsOf(notesText), new Date()),
-    );
-    last = { viewJson, notesText, fields };
-    return fields;
-  });
-  db.function('case_search_body', { deterministic: true }, (viewJson, notesText) =>
-    searchBodyOf(JSON.parse(String(viewJson)) as CaseRecord, noteTextsOf(notesText)),
+  db.function('case_queue_fields', { deterministic: false }, (viewJson) =>
+    JSON.stringify(queueFieldsOf(JSON.parse(String(viewJson)) as CaseRecord, new Date())),
   );
+  // Both search tables are given the same text in one trigger: the last answer is reused.
+  let last: { viewJson: unknown; notesText: unknown; body: string } | null = null;
+  db.function('case_search_body', { deterministic: true }, (viewJson, notesText) => {
+    if (last && last.viewJson === viewJson && last.notesText === notesText) return last.body;
+    const notes = typeof notesText === 'string' ? notesText.split(FIELD_SEPARATOR) : [];
+    const body = searchBodyOf(JSON.parse(String(viewJson)) as CaseRecord, notes);
+    last = { viewJson, notesText, body };
+    return body;
+  });
   db.function('search_chars', { deterministic: true }, (body) => searchChars(String(body)));
-}
-
-/** The notes' texts as the triggers pass them: joined by line breaks, null for none. */
-function noteTextsOf(notesText: unknown): string[] {
-  return typeof notesText === 'string' ? notesText.split(FIELD_SEPARATOR) : [];
 }
 
 /**
@@ -126,11 +116,7 @@ function noteTextsOf(notesText: unknown): string[] {
  * later of the write and the case's last update, so that a case whose server clock runs a
  * little ahead of this workstation's still shows its latest entries.
  */
-export function queueFieldsOf(
-  record: CaseRecord,
-  noteTexts: readonly string[],
-  writtenAt: Date,
-): QueueFields {
+export function queueFieldsOf(record: CaseRecord, writtenAt: Date): QueueFields {
   const clocks = runningClocks(record, writtenAt);
   return {
     number: record.number,
@@ -149,7 +135,6 @@ export function queueFieldsOf(
     next_warn_ms: clocks.nextWarnMs,
     paused: clocks.paused ? 1 : 0,
     follow_up_due_ms: clocks.followUpDueMs,
-    search_body: searchBodyOf(record, noteTexts),
   };
 }
 
@@ -220,14 +205,24 @@ function searchBodyOf(record: CaseRecord, noteTexts: readonly string[]): string 
 }
 
 /**
- * One token per character for the unicode61 tokenizer: the code point in hex behind an x,
- * so punctuation and spaces are characters like any other; a field break becomes zz.
+ * The tokens of the 1–2 character index: each character (u + code point) and each pair of
+ * neighbours within a field (b + both code points), six hex digits each, so punctuation and
+ * spaces are characters like any other and no pair spans two fields.
  */
 export function searchChars(body: string): string {
   const tokens: string[] = [];
-  for (const ch of body)
-    tokens.push(ch === FIELD_SEPARATOR ? SEPARATOR_TOKEN : `x${ch.codePointAt(0)!.toString(16)}`);
+  for (const field of body.split(FIELD_SEPARATOR)) {
+    const codes = [...field].map(codeOf);
+    codes.forEach((code, index) => {
+      tokens.push(`u${code}`);
+      if (index + 1 < codes.length) tokens.push(`b${code}${codes[index + 1]}`);
+    });
+  }
   return tokens.join(' ');
+}
+
+function codeOf(ch: string): string {
+  return ch.codePointAt(0)!.toString(16).padStart(6, '0');
 }
 
 /** The query as the agent meant it: folded, trimmed, line breaks and controls removed. */
@@ -237,13 +232,14 @@ export function normalizeSearch(search: string): string {
 }
 
 /**
- * The FTS5 MATCH clause for a normalized, non-empty query: 3+ characters through the
- * trigram index, 1 or 2 as a phrase of single characters.
+ * The FTS5 MATCH clause for a normalized, non-empty query: 3+ characters as a phrase of
+ * the trigram index, 1 or 2 as one token of the character index.
  */
 function searchClause(query: string): { table: string; match: string } {
-  if ([...query].length >= 3)
-    return { table: 'case_search', match: `"${query.replaceAll('"', '""')}"` };
-  return { table: 'case_search_chars', match: `"${searchChars(query)}"` };
+  const chars = [...query];
+  if (chars.length >= 3) return { table: 'case_search', match: `"${query.replaceAll('"', '""')}"` };
+  const token = chars.length === 1 ? `u${codeOf(chars[0]!)}` : `b${chars.map(codeOf).join('')}`;
+  return { table: 'case_search_chars', match: token };
 }
 
 // --- queries ----------------------------------------------------------------------------

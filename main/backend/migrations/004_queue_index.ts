@@ -32,44 +32,41 @@ const FIELD_COLUMNS = [
   'next_warn_ms',
   'paused',
   'follow_up_due_ms',
-  'search_body',
 ];
 const EXTRACTS = FIELD_COLUMNS.map((column) => `f ->> '$.${column}'`).join(', ');
 
 /**
- * The fields of case `id`, computed from its view and its notes' texts. `LIMIT -1 OFFSET 0`
- * keeps SQLite from flattening this subquery into the outer one, which would copy the call
- * into every `f ->> …` and run the deadline engine once per column.
+ * The fields of case `id`, computed from its view. `LIMIT -1 OFFSET 0` keeps SQLite from
+ * flattening this subquery into the outer one, which would copy the call into every
+ * `f ->> …` and run the deadline engine once per column.
  */
 const fieldsOf = (id: string) => `
-  SELECT c.id, c.pending, case_queue_fields(c.view_json,
-    (SELECT group_concat(n.data_json ->> '$.text', char(10)) FROM notes n WHERE n.case_id = c.id)) AS f
+  SELECT c.id, c.pending, case_queue_fields(c.view_json) AS f
   FROM cases c WHERE c.id = ${id} LIMIT -1 OFFSET 0`;
 
 const insertEntry = (id: string) => `
   INSERT INTO case_queue (case_id, pending, ${FIELD_COLUMNS.join(', ')})
   SELECT id, pending, ${EXTRACTS} FROM (${fieldsOf(id)});`;
 
-// Only a queue row that exists is updated: a note for a case not in the cache changes nothing.
+// Only a queue row that exists is updated.
 const updateEntry = (id: string) => `
   UPDATE case_queue SET (pending, ${FIELD_COLUMNS.join(', ')}) =
     (SELECT pending, ${EXTRACTS} FROM (${fieldsOf(id)}))
   WHERE case_id = ${id};`;
 
-// A note changes the search text only: no deadline is recomputed.
-const updateSearchBody = (id: string) => `
-  UPDATE case_queue SET search_body = (
-    SELECT case_search_body(c.view_json,
-      (SELECT group_concat(n.data_json ->> '$.text', char(10)) FROM notes n WHERE n.case_id = c.id))
-    FROM cases c WHERE c.id = ${id})
-  WHERE case_id = ${id};`;
+/** The searchable text of the case in `c`: its fields and its notes, one per line. */
+const SEARCH_BODY = `case_search_body(c.view_json,
+  (SELECT group_concat(n.data_json ->> '$.text', char(10)) FROM notes n WHERE n.case_id = c.id))`;
 
+// Both search tables take the same text; case_search_body keeps its last answer, so it is
+// computed once. A case not in the queue (a note for a case not cached) indexes nothing.
 const refreshSearch = (id: string) => `
   DELETE FROM case_search WHERE rowid = (SELECT row_key FROM case_queue WHERE case_id = ${id});
   DELETE FROM case_search_chars WHERE rowid = (SELECT row_key FROM case_queue WHERE case_id = ${id});
-  INSERT INTO case_search (rowid, body) SELECT row_key, search_body FROM case_queue WHERE case_id = ${id};
+  INSERT INTO case_search (rowid, body)
+    SELECT q.row_key, ${SEARCH_BODY} FROM case_queue q JOIN cases c ON c.id = q.case_id WHERE q.case_id = ${id};
   INSERT INTO case_search_chars (rowid, body)
-    SELECT row_key, search_chars(search_body) FROM case_queue WHERE case_id = ${id};`;
+    SELECT q.row_key, search_chars(${SEARCH_BODY}) FROM case_queue q JOIN cases c ON c.id = q.case_id WHERE q.case_id = ${id};`;
 
 export const migration004 = `
 CREATE TABLE case_queue (
@@ -91,11 +88,14 @@ CREATE TABLE case_queue (
   next_warn_ms INTEGER,
   paused INTEGER NOT NULL,
   follow_up_due_ms INTEGER,
-  pending INTEGER NOT NULL,
-  search_body TEXT NOT NULL
+  pending INTEGER NOT NULL
 );
-CREATE INDEX case_queue_owner_due ON case_queue (owner_id, due_order, priority_rank, number);
-CREATE INDEX case_queue_team_due ON case_queue (team_id, due_order, priority_rank, number);
+-- The default sort's indexes also hold what the filters read: counting a filtered queue
+-- and paging deep into it read the index alone.
+CREATE INDEX case_queue_owner_due ON case_queue (owner_id, due_order, priority_rank, number,
+  status, priority, channel, business_line, next_due_ms, next_warn_ms, paused);
+CREATE INDEX case_queue_team_due ON case_queue (team_id, due_order, priority_rank, number,
+  status, priority, channel, business_line, next_due_ms, next_warn_ms, paused);
 CREATE INDEX case_queue_owner_updated ON case_queue (owner_id, updated_at DESC, number);
 CREATE INDEX case_queue_team_updated ON case_queue (team_id, updated_at DESC, number);
 CREATE INDEX case_queue_owner_priority ON case_queue (owner_id, priority_rank, due_order, number);
@@ -103,18 +103,21 @@ CREATE INDEX case_queue_team_priority ON case_queue (team_id, priority_rank, due
 CREATE INDEX case_queue_follow_ups ON case_queue (owner_id, follow_up_due_ms)
   WHERE follow_up_due_ms IS NOT NULL;
 
--- Substrings of 3+ characters. Contentless: the text lives once, in case_queue.search_body.
+-- Substrings of 3+ characters. Contentless: the texts are in cases and notes already.
 CREATE VIRTUAL TABLE case_search USING fts5(
   body, tokenize = 'trigram', content = '', contentless_delete = 1);
--- One token per character (search_chars), queried as a phrase: substrings of 1 or 2.
+-- Substrings of 1 or 2 characters: each character and each pair is one token (search_chars),
+-- so a query is one token's list of cases; no positions are needed (detail = none).
 CREATE VIRTUAL TABLE case_search_chars USING fts5(
-  body, tokenize = 'unicode61', content = '', contentless_delete = 1);
+  body, tokenize = 'unicode61', content = '', contentless_delete = 1, detail = none);
 
 -- An existing cache: index the cases it already holds.
 INSERT INTO case_queue (case_id, pending, ${FIELD_COLUMNS.join(', ')})
   SELECT id, pending, ${EXTRACTS} FROM (${fieldsOf('c.id')});
-INSERT INTO case_search (rowid, body) SELECT row_key, search_body FROM case_queue;
-INSERT INTO case_search_chars (rowid, body) SELECT row_key, search_chars(search_body) FROM case_queue;
+INSERT INTO case_search (rowid, body)
+  SELECT q.row_key, ${SEARCH_BODY} FROM case_queue q JOIN cases c ON c.id = q.case_id;
+INSERT INTO case_search_chars (rowid, body)
+  SELECT q.row_key, search_chars(${SEARCH_BODY}) FROM case_queue q JOIN cases c ON c.id = q.case_id;
 
 CREATE TRIGGER case_queue_insert AFTER INSERT ON cases BEGIN
   ${insertEntry('NEW.id')}
@@ -140,18 +143,15 @@ CREATE TRIGGER case_queue_delete AFTER DELETE ON cases BEGIN
 END;
 
 CREATE TRIGGER case_queue_note_insert AFTER INSERT ON notes BEGIN
-  ${updateSearchBody('NEW.case_id')}
-  ${refreshSearch('NEW.case_id')}
+    ${refreshSearch('NEW.case_id')}
 END;
 
 CREATE TRIGGER case_queue_note_update AFTER UPDATE OF data_json ON notes
 WHEN OLD.data_json IS NOT NEW.data_json BEGIN
-  ${updateSearchBody('NEW.case_id')}
-  ${refreshSearch('NEW.case_id')}
+    ${refreshSearch('NEW.case_id')}
 END;
 
 CREATE TRIGGER case_queue_note_delete AFTER DELETE ON notes BEGIN
-  ${updateSearchBody('OLD.case_id')}
-  ${refreshSearch('OLD.case_id')}
+    ${refreshSearch('OLD.case_id')}
 END;
 `;
