@@ -368,6 +368,98 @@ function expectAnswered(op: Operation, status: number, body: string, what: strin
   }
 }
 
+describe('hostile text through sync', () => {
+  it('stores and serves SQL- and script-like case and note texts exactly as sent', async () => {
+    const clientId = randomUUID();
+    const signedIn = await app.inject({
+      method: 'POST',
+      url: '/auth/sign-in',
+      payload: { username: 'agent01', password: DEMO_PASSWORD, clientId },
+    });
+    const { token, workstationCode } = signedIn.json();
+    const authorization = `Bearer ${token}`;
+    let seq = 0;
+    // Names stay within 50 characters; descriptions and notes take the longer payloads.
+    const shortText = nasty.filter((text) => text.length <= 50);
+    await fc.assert(
+      fc.asyncProperty(
+        shortText,
+        nasty,
+        nasty,
+        nasty,
+        async (name, description, expectation, note) => {
+          const caseId = randomUUID();
+          seq += 2;
+          const at = new Date().toISOString();
+          const pushed = await app.inject({
+            method: 'POST',
+            url: '/sync/push',
+            headers: { authorization },
+            payload: {
+              protocolVersion: 1,
+              clientId,
+              mutations: [
+                {
+                  id: randomUUID(),
+                  seq: seq - 1,
+                  recordedAt: at,
+                  name: 'case.create@1',
+                  args: {
+                    caseId,
+                    number: `${workstationCode}-261201-${String(seq).padStart(5, '0')}`,
+                    intake: {
+                      customerName: name,
+                      customerPhone: '13900007777',
+                      channel: 'phone',
+                      type: 'complaint',
+                      businessLine: 'card',
+                      description,
+                      customerExpectation: expectation,
+                    },
+                  },
+                },
+                {
+                  id: randomUUID(),
+                  seq,
+                  recordedAt: at,
+                  name: 'case.addNote@1',
+                  args: { caseId, noteId: randomUUID(), text: note },
+                },
+              ],
+            },
+          });
+          expect(pushed.statusCode, pushed.body).toBe(200);
+          expect(pushed.json().results.map((r: { status: string }) => r.status)).toEqual([
+            'applied',
+            'applied',
+          ]);
+          const stored = await db.query<{
+            customer_name: string;
+            description: string;
+            text: string;
+          }>(
+            `select c.customer_name, c.description, c.customer_expectation, n.text
+             from cases c join case_notes n on n.case_id = c.id where c.id = $1`,
+            [caseId],
+          );
+          expect(stored.rows).toEqual([
+            { customer_name: name, description, customer_expectation: expectation, text: note },
+          ]);
+        },
+      ),
+      { numRuns: 25, seed: FUZZ_SEED },
+    );
+    // Cases, tables and the version feed are all still there.
+    const pulled = await app.inject({
+      method: 'GET',
+      url: `/sync/pull?clientId=${clientId}&limit=2000`,
+      headers: { authorization },
+    });
+    expect(pulled.statusCode).toBe(200);
+    expect(pulled.json().lastSeq).toBe(seq);
+  });
+});
+
 describe('fuzzing every route of the OpenAPI document', () => {
   it('finds the routes of every area', () => {
     const paths = new Set(operations.map((op) => op.path));
