@@ -8,7 +8,13 @@
 // and the earliest warning instant of the clocks that run. Neither moves with time while
 // the case does not change (a running clock's due instant depends on the history only),
 // so the SLA state at any later `now` is two integer comparisons.
-import { CN_CALENDAR, CN_CBIRC_2020, computeDeadlines } from '../../shared/clock';
+import {
+  CN_CALENDAR,
+  CN_CBIRC_2020,
+  computeDeadlines,
+  type DeadlinePolicy,
+  type WorkCalendar,
+} from '../../shared/clock';
 import { maskPhone, type CaseRecord, type CaseSummary } from '../../shared/case-views';
 import { PRIORITIES, type BusinessLine, type Channel, type Priority } from '../../shared/domain';
 import type { CaseState } from '../../shared/lifecycle/case-machine';
@@ -91,13 +97,24 @@ export interface QueueFields {
   follow_up_due_ms: number | null;
 }
 
+/** The deadline rules the queue counts with: the same as the case detail page's. */
+export interface DeadlineRules {
+  policy: DeadlinePolicy;
+  calendar: WorkCalendar;
+}
+const CHINA_RULES: DeadlineRules = { policy: CN_CBIRC_2020, calendar: CN_CALENDAR };
+
 /**
  * Registers the SQL functions the index's triggers call. Must run on every connection that
- * writes cases or notes, before migrating (openCacheDb does both).
+ * writes cases or notes, before migrating (openCacheDb does both). `rules` is read on each
+ * write; after it changes, reindexCaseQueue recounts the cases already cached.
  */
-export function installCaseQueueFunctions(db: CacheDb): void {
+export function installCaseQueueFunctions(
+  db: CacheDb,
+  rules: () => DeadlineRules = () => CHINA_RULES,
+): void {
   db.function('case_queue_fields', { deterministic: false }, (viewJson) =>
-    JSON.stringify(queueFieldsOf(JSON.parse(String(viewJson)) as CaseRecord, new Date())),
+    JSON.stringify(queueFieldsOf(JSON.parse(String(viewJson)) as CaseRecord, new Date(), rules())),
   );
   // Both search tables are given the same text in one trigger: the last answer is reused.
   let last: { viewJson: unknown; notesText: unknown; body: string } | null = null;
@@ -116,8 +133,12 @@ export function installCaseQueueFunctions(db: CacheDb): void {
  * later of the write and the case's last update, so that a case whose server clock runs a
  * little ahead of this workstation's still shows its latest entries.
  */
-export function queueFieldsOf(record: CaseRecord, writtenAt: Date): QueueFields {
-  const clocks = runningClocks(record, writtenAt);
+export function queueFieldsOf(
+  record: CaseRecord,
+  writtenAt: Date,
+  rules: DeadlineRules = CHINA_RULES,
+): QueueFields {
+  const clocks = runningClocks(record, writtenAt, rules);
   return {
     number: record.number,
     owner_id: record.ownerId ?? '',
@@ -145,7 +166,7 @@ interface RunningClocks {
   followUpDueMs: number | null;
 }
 
-function runningClocks(record: CaseRecord, writtenAt: Date): RunningClocks {
+function runningClocks(record: CaseRecord, writtenAt: Date, rules: DeadlineRules): RunningClocks {
   const at = new Date(Math.max(+writtenAt, Date.parse(record.updatedAt) || 0));
   const clocks: RunningClocks = {
     nextDueMs: null,
@@ -155,7 +176,7 @@ function runningClocks(record: CaseRecord, writtenAt: Date): RunningClocks {
   };
   let deadlines;
   try {
-    deadlines = computeDeadlines(record.lifecycle.clock, CN_CBIRC_2020, CN_CALENDAR, at);
+    deadlines = computeDeadlines(record.lifecycle.clock, rules.policy, rules.calendar, at);
   } catch {
     // A history the engine cannot read must not block the write (a pull would fail): the
     // case is listed without a due time, and its detail page shows the engine's error.
@@ -177,6 +198,34 @@ function runningClocks(record: CaseRecord, writtenAt: Date): RunningClocks {
       clocks.followUpDueMs = earliest(clocks.followUpDueMs, dueMs);
   }
   return clocks;
+}
+
+/** Recounts every cached case's deadlines with the rules in force (after they changed). */
+export function reindexCaseQueue(db: CacheDb, rules: DeadlineRules = CHINA_RULES): number {
+  const columns: (keyof QueueFields)[] = [
+    'next_due_ms',
+    'due_order',
+    'next_warn_ms',
+    'paused',
+    'follow_up_due_ms',
+  ];
+  const update = db.prepare(
+    `UPDATE case_queue SET ${columns.map((column) => `${column} = @${column}`).join(', ')} WHERE case_id = @id`,
+  );
+  const cases = db.prepare('SELECT id, view_json FROM cases').all() as {
+    id: string;
+    view_json: string;
+  }[];
+  db.transaction(() => {
+    for (const row of cases) {
+      const fields = queueFieldsOf(JSON.parse(row.view_json) as CaseRecord, new Date(), rules);
+      update.run({
+        id: row.id,
+        ...Object.fromEntries(columns.map((column) => [column, fields[column]])),
+      });
+    }
+  }).immediate();
+  return cases.length;
 }
 
 // --- search text ------------------------------------------------------------------------

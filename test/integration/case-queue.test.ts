@@ -9,7 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CN_CALENDAR, CN_CBIRC_2020, computeDeadlines } from '../../shared/clock';
+import {
+  CN_CALENDAR,
+  CN_CBIRC_2020,
+  computeDeadlines,
+  GB_ENG_CALENDAR,
+  UK_FCA_DISP,
+} from '../../shared/clock';
 import type { CaseRecord } from '../../shared/case-views';
 import {
   BUSINESS_LINES,
@@ -29,7 +35,9 @@ import { toSimplified } from '../../shared/lifecycle/traditional-chinese';
 import type { PullResponse, ServerNote } from '../../shared/sync-protocol';
 import { openCacheDb } from '../../main/backend/cache-db';
 import {
+  installCaseQueueFunctions,
   queryQueue,
+  reindexCaseQueue,
   SLA_STATES,
   type QueueQuery,
   type QueueRow,
@@ -298,6 +306,28 @@ describe('the queue index', () => {
     const page = queryQueue(db, mine({ scope: 'followUps' }), new Date());
     expect(ids(page.rows)).toEqual([closed.id]);
     expect(page.rows[0]!.followUpDueAt).not.toBeNull();
+  });
+
+  it('counts with the deadline rules in force, and recounts cached cases when they change', () => {
+    const db = openCache();
+    const store = new CaseStore(db);
+    // Closed two days ago: the follow-up calls owed differ between the two rule sets.
+    const record = serverCase({ ageMs: 2 * DAY, events: CLOSE });
+    pull(store, { cases: [record] });
+    const due = (rows: QueueRow[]) => rows[0]!.nextDueAt;
+    const chinaMs = expectedClocks(record, new Date()).nextDueMs;
+    const china = chinaMs === null ? null : new Date(chinaMs).toISOString();
+    expect(due(queryQueue(db, mine(), new Date()).rows)).toBe(china);
+
+    const uk = { policy: UK_FCA_DISP, calendar: GB_ENG_CALENDAR };
+    installCaseQueueFunctions(db, () => uk);
+    expect(reindexCaseQueue(db, uk)).toBe(1);
+    const ukDeadlines = computeDeadlines(record.lifecycle.clock, uk.policy, uk.calendar, new Date())
+      .filter((d) => ['running', 'warning', 'breached'].includes(d.state) && d.dueAt !== null)
+      .map((d) => Date.parse(d.dueAt!));
+    const ukDue = ukDeadlines.length > 0 ? new Date(Math.min(...ukDeadlines)).toISOString() : null;
+    expect(ukDue).not.toBe(china);
+    expect(due(queryQueue(db, mine(), new Date()).rows)).toBe(ukDue);
   });
 
   it('fills itself from the cases and notes of a cache made before it existed', () => {
