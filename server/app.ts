@@ -68,10 +68,41 @@ export function loggableUrl(url: string): string {
   return `${maskedPath}?${keys.join('&')}`;
 }
 
+/** Quoted values and `(column)=(value)` pairs, as PostgreSQL puts input into its messages. */
+const QUOTED_VALUES = /"[^"]*"|'[^']*'|\)=\([^)]*\)/g;
+const scrub = (text: string) =>
+  text
+    .replace(QUOTED_VALUES, (match) =>
+      match.startsWith(')') ? ')=(…)' : `${match[0]}…${match[0]}`,
+    )
+    .replace(/\d{6,}/g, (digits) => '*'.repeat(digits.length));
+
+/**
+ * An error as it may be logged: its kind, code and where it happened, without the values a
+ * database error quotes (`invalid input syntax for type uuid: "…"`, `Key (phone)=(…)`), long
+ * digit runs masked, and without pg's `detail`, `where` and query parameters.
+ */
+export function loggableError(error: unknown): {
+  [key: string]: unknown;
+  type: string;
+  message: string;
+  stack: string;
+} {
+  if (!(error instanceof Error)) return { type: typeof error, message: '', stack: '' };
+  const { code, statusCode } = error as { code?: unknown; statusCode?: unknown };
+  return {
+    type: error.name,
+    ...(code !== undefined ? { code } : {}),
+    ...(statusCode !== undefined ? { statusCode } : {}),
+    message: scrub(error.message),
+    stack: scrub(error.stack ?? ''),
+  };
+}
+
 /**
  * pino through Fastify: JSON lines with the request id. Personal data stays out: bodies are
- * never logged, URLs lose their query values, credentials and cookies are redacted should a
- * header object ever be logged.
+ * never logged, URLs lose their query values, errors the values they quote, and credentials
+ * and cookies are redacted should a header object ever be logged.
  */
 function loggerOptions(logger: ServerOptions['logger']): FastifyServerOptions['logger'] {
   if (!logger) return false;
@@ -102,6 +133,7 @@ function loggerOptions(logger: ServerOptions['logger']): FastifyServerOptions['l
         remoteAddress: request.ip ?? request.socket?.remoteAddress,
       }),
       res: (reply: { statusCode: number }) => ({ statusCode: reply.statusCode }),
+      err: loggableError,
     },
   };
 }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Mutation } from '../../shared/sync-protocol';
-import { buildServer, loggableUrl } from '../../server/app';
+import { buildServer, loggableError, loggableUrl } from '../../server/app';
 import { ConfigError, loadConfig } from '../../server/config';
 import { openDb, type Db } from '../../server/db';
 import { MIGRATIONS_DIR, runMigrations } from '../../server/migrations';
@@ -134,6 +134,27 @@ describe('logs', () => {
       '/customers/******************/cases',
     );
     expect(loggableUrl('/sync/pull')).toBe('/sync/pull');
+  });
+
+  it('logs errors without the values they quote or pg’s detail', () => {
+    const failure = Object.assign(
+      new Error('duplicate key value violates unique constraint "cases_phone" for "欧阳娜娜"'),
+      {
+        code: '23505',
+        detail: 'Key (customer_phone)=(13912345678) already exists.',
+        where: 'SQL function "link_customer"',
+      },
+    );
+    failure.stack = `${failure.message}\n    at insertCase (server/cases.ts:1:1)`;
+    const logged = JSON.stringify(loggableError(failure));
+    expect(JSON.parse(logged)).toMatchObject({ type: 'Error', code: '23505' });
+    expect(logged).toContain('insertCase');
+    for (const secret of ['欧阳娜娜', '13912345678', 'cases_phone', 'link_customer', 'detail']) {
+      expect(logged).not.toContain(secret);
+    }
+    expect(JSON.stringify(loggableError(new RangeError('Not a phone: 13912345678')))).not.toContain(
+      '13912345678',
+    );
   });
 
   it('writes JSON lines with a request id and no name, phone or token', async () => {
