@@ -7,7 +7,7 @@ import { migration002 } from './migrations/002_departed_cases';
 import { migration003 } from './migrations/003_conflict_log';
 import { migration004 } from './migrations/004_queue_index';
 import { migration005 } from './migrations/005_reference_data';
-import { installCaseQueueFunctions } from './case-queue';
+import { installCaseQueueFunctions, type DeadlineRules } from './case-queue';
 
 export type CacheDb = Database.Database;
 
@@ -20,7 +20,11 @@ const MIGRATIONS: readonly string[] = [
   migration005,
 ];
 
-export function openCacheDb(file: string): CacheDb {
+export function openCacheDb(
+  file: string,
+  /** The deadline rules the queue index counts with (China's until reference data says). */
+  rules?: () => DeadlineRules,
+): CacheDb {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -29,7 +33,7 @@ export function openCacheDb(file: string): CacheDb {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   // The queue index's triggers (migration 004) call these on every write of a case.
-  installCaseQueueFunctions(db);
+  installCaseQueueFunctions(db, rules);
   migrateCacheDb(db);
   return db;
 }

@@ -20,6 +20,7 @@ import { PRIORITIES, type BusinessLine, type Channel, type Priority } from '../.
 import type { CaseState } from '../../shared/lifecycle/case-machine';
 import { toSimplified } from '../../shared/lifecycle/traditional-chinese';
 import type { CacheDb } from './cache-db';
+import { CATCH_UP_CASE_QUEUE } from './migrations/004_queue_index';
 
 export const SLA_STATES = ['ok', 'warning', 'breached', 'paused'] as const;
 /**
@@ -102,7 +103,7 @@ export interface DeadlineRules {
   policy: DeadlinePolicy;
   calendar: WorkCalendar;
 }
-const CHINA_RULES: DeadlineRules = { policy: CN_CBIRC_2020, calendar: CN_CALENDAR };
+export const CHINA_RULES: DeadlineRules = { policy: CN_CBIRC_2020, calendar: CN_CALENDAR };
 
 /**
  * Registers the SQL functions the index's triggers call. Must run on every connection that
@@ -113,6 +114,9 @@ export function installCaseQueueFunctions(
   db: CacheDb,
   rules: () => DeadlineRules = () => CHINA_RULES,
 ): void {
+  db.function('case_queue_deferred', { deterministic: false }, () =>
+    deferredConnections.has(db) ? 1 : 0,
+  );
   db.function('case_queue_fields', { deterministic: false }, (viewJson) =>
     JSON.stringify(queueFieldsOf(JSON.parse(String(viewJson)) as CaseRecord, new Date(), rules())),
   );
@@ -198,6 +202,25 @@ function runningClocks(record: CaseRecord, writtenAt: Date, rules: DeadlineRules
       clocks.followUpDueMs = earliest(clocks.followUpDueMs, dueMs);
   }
   return clocks;
+}
+
+const deferredConnections = new WeakSet<CacheDb>();
+
+/**
+ * While deferred, writes of cases and notes only note the case in a backlog: a bootstrap
+ * pull of tens of thousands of cases is not held up by their deadlines and search text.
+ * catchUpCaseQueue indexes the backlog afterwards.
+ */
+export function deferCaseQueueIndex(db: CacheDb, deferred: boolean): void {
+  if (deferred) deferredConnections.add(db);
+  else deferredConnections.delete(db);
+}
+
+/** Indexes up to `limit` cases of the backlog in one transaction; answers how many remain. */
+export function catchUpCaseQueue(db: CacheDb, limit = 500): number {
+  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be ≥ 1: ${limit}`);
+  db.transaction(() => db.exec(CATCH_UP_CASE_QUEUE.replace('%LIMIT%', String(limit)))).immediate();
+  return (db.prepare('SELECT count(*) AS n FROM case_queue_backlog').get() as { n: number }).n;
 }
 
 /** Recounts every cached case's deadlines with the rules in force (after they changed). */

@@ -2,6 +2,7 @@
 // effect and its outbox row in one immediate transaction; every pull rebases the pending
 // outbox on top of the server's rows, so the screen is server truth plus what still waits.
 import type { AttachmentMeta } from '../../shared/attachments';
+import { catchUpCaseQueue, deferCaseQueueIndex } from './case-queue';
 import { randomUUID } from 'node:crypto';
 import { maskPhone, type CaseRecord, type CaseSummary, type Note } from '../../shared/case-views';
 import { decideCaseEvent, type CaseActor } from '../../shared/lifecycle/case-machine';
@@ -223,6 +224,16 @@ export class CaseStore {
         pending: row.pending === 1,
       };
     });
+  }
+
+  /** See deferCaseQueueIndex: a bootstrap writes the cases first and indexes them after. */
+  deferQueueIndex(deferred: boolean): void {
+    deferCaseQueueIndex(this.db, deferred);
+  }
+
+  /** Indexes a chunk of cases written while deferred; answers how many remain. */
+  catchUpQueueIndex(limit?: number): number {
+    return catchUpCaseQueue(this.db, limit);
   }
 
   listAttachments(caseId: string): AttachmentMeta[] {

@@ -66,6 +66,9 @@ export const MAX_PULL_PAGE_SIZE = 2000;
 /** An operation's answer arrived after the machine moved on: drop it. */
 class StaleOperation extends Error {}
 
+/** Cases indexed per transaction after a bootstrap: short enough not to stall the agent. */
+const QUEUE_INDEX_CHUNK = 200;
+
 /** Mutations per push: what the server applies in one transaction (MUTATIONS_PER_TRANSACTION). */
 export const PUSH_BATCH_SIZE = 100;
 
@@ -78,6 +81,8 @@ export class SyncEngine {
   /** Progress of the bootstrap running now (a pull from cursor '0'), or null. */
   private bootstrap: { received: number; total: number | null } | null = null;
   private readonly stream: PokeStream | null;
+  /** The background indexing of cases a bootstrap wrote, while it runs. */
+  private indexing: Promise<void> | null = null;
   private readonly options: Required<SyncEngineOptions>;
 
   constructor(
@@ -339,6 +344,31 @@ export class SyncEngine {
     }
   }
 
+  /**
+   * Indexes, in the background and in chunks, the cases a bootstrap wrote (or a crash left
+   * unindexed): the agent can work meanwhile; queues and search fill in within seconds.
+   */
+  catchUpQueueIndex(): Promise<void> {
+    // Cleared once settled (not inside the run: a run with nothing to do ends synchronously).
+    this.indexing ??= this.runQueueCatchUp().finally(() => {
+      this.indexing = null;
+    });
+    return this.indexing;
+  }
+
+  private async runQueueCatchUp(): Promise<void> {
+    try {
+      let indexed = false;
+      while (this.store.catchUpQueueIndex(QUEUE_INDEX_CHUNK) > 0) {
+        indexed = true;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      if (indexed) this.onCasesChanged([]);
+    } catch {
+      // The cache closed under it (sign-out, shutdown): the backlog waits for the next open.
+    }
+  }
+
   private async pull(token: string, signal: AbortSignal, check: () => void): Promise<void> {
     const clientId = this.store.clientId();
     // From cursor '0' (first sign-in, or a reset) the pull is a bootstrap: the whole scope,
@@ -347,6 +377,7 @@ export class SyncEngine {
     const limit = bootstrapping ? this.options.bootstrapPageSize : this.options.pullPageSize;
     if (bootstrapping) {
       this.bootstrap = { received: 0, total: null };
+      this.store.deferQueueIndex(true);
       this.emitStatus();
     }
     const fetchPage = (cursor: string) => {
@@ -379,7 +410,11 @@ export class SyncEngine {
       await this.options.afterPull(token, signal);
     } finally {
       // The machine's PULL_DONE / NETWORK_FAILED / SIGNED_OUT emits the status without it.
-      if (bootstrapping) this.bootstrap = null;
+      if (bootstrapping) {
+        this.bootstrap = null;
+        this.store.deferQueueIndex(false);
+        this.catchUpQueueIndex();
+      }
     }
   }
 }

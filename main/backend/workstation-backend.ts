@@ -22,6 +22,7 @@ import { allowedCaseEvents, type CaseActor } from '../../shared/lifecycle/case-m
 import { openCacheDb, type CacheDb } from './cache-db';
 import { CaseStore, CaseStoreError } from './case-store';
 import { ApiRefusedError, ApiUnreachableError, CentralApiClient } from './central-api-client';
+import { CHINA_RULES, reindexCaseQueue } from './case-queue';
 import { ReferenceCache } from './reference-cache';
 import type { SecretStore } from './secret-store';
 import { SyncEngine, type SyncEngineOptions } from './sync-engine';
@@ -76,7 +77,11 @@ export class WorkstationBackend {
     // Once the central API has answered, the workstation counts on the server's time: a desk
     // PC whose clock is hours off must not register cases or count deadlines by it.
     this.now = () => new Date(ownClock().getTime() + this.api.serverSkewMs());
-    this.db = openCacheDb(join(options.dataDir, 'cache.sqlite'));
+    // The queue index counts deadlines by the same rules as the case page.
+    // (Migrating an old cache indexes it before the reference cache exists: China's rules.)
+    this.db = openCacheDb(join(options.dataDir, 'cache.sqlite'), () =>
+      this.reference ? this.reference.deadlineRules() : CHINA_RULES,
+    );
     this.store = new CaseStore(this.db);
     this.reference = new ReferenceCache(this.db, options.referenceRefreshMs);
     this.api = new CentralApiClient(options.apiUrl, undefined, ownClock);
@@ -106,7 +111,10 @@ export class WorkstationBackend {
     try {
       const { rulesChanged } = await this.reference.refresh(this.api, token, signal);
       // Every clock is counted anew under the new rules: open cases show them at once.
-      if (rulesChanged) this.emit('case.changed', { caseIds: this.store.listCaseIds() });
+      if (rulesChanged) {
+        reindexCaseQueue(this.db, this.reference.deadlineRules());
+        this.emit('case.changed', { caseIds: this.store.listCaseIds() });
+      }
     } catch (error) {
       if (!(error instanceof ApiRefusedError) || error.status === 401) throw error;
       if (error.code === WORKSTATION_REVOKED) throw error;
@@ -116,6 +124,8 @@ export class WorkstationBackend {
   /** Opens the cache and, when a token is still in the secret store, resumes the session. */
   static async open(options: WorkstationBackendOptions): Promise<WorkstationBackend> {
     const backend = new WorkstationBackend(options);
+    // Cases a bootstrap wrote but a shutdown kept from being indexed.
+    void backend.sync.catchUpQueueIndex();
     const saved = backend.store.getMeta('session');
     const token = await options.secrets.get(TOKEN_KEY);
     if (saved && token) {

@@ -218,6 +218,32 @@ describe('the queue index', () => {
     expect(page.rows[0]!.slaState).toBe(expected.sla);
   });
 
+  it('indexes a deferred bootstrap afterwards exactly as it would have at once', () => {
+    const records = Array.from({ length: 23 }, (_, i) =>
+      serverCase({ ageMs: (i + 1) * HOUR, intake: { description: `第${i}件：信用卡被盗刷` } }),
+    );
+    const notes = records.slice(0, 5).map((record) => serverNote(record.id, '客户称资金冻结'));
+    const direct = openCache();
+    pull(new CaseStore(direct), { cases: records, notes });
+
+    const deferred = openCache();
+    const store = new CaseStore(deferred);
+    store.deferQueueIndex(true);
+    pull(store, { cases: records, notes });
+    store.deferQueueIndex(false);
+    // Nothing indexed yet: the bootstrap only noted the cases.
+    expect(queryQueue(deferred, mine(), new Date()).total).toBe(0);
+    const remaining: number[] = [];
+    for (let left = Infinity; left > 0;) remaining.push((left = store.catchUpQueueIndex(10)));
+    expect(remaining).toEqual([13, 3, 0]);
+
+    const now = new Date();
+    for (const query of [mine(), mine({ search: '冻结' }), mine({ search: '盗刷' })]) {
+      expect(queryQueue(deferred, query, now)).toEqual(queryQueue(direct, query, now));
+    }
+    expect(queryQueue(deferred, mine({ search: '冻结' }), now).total).toBe(5);
+  });
+
   it('follows pulls: new rows come in, changed rows move, removed rows leave', () => {
     const db = openCache();
     const store = new CaseStore(db);

@@ -68,6 +68,32 @@ const refreshSearch = (id: string) => `
   INSERT INTO case_search_chars (rowid, body)
     SELECT q.row_key, search_chars(${SEARCH_BODY}) FROM case_queue q JOIN cases c ON c.id = q.case_id WHERE q.case_id = ${id};`;
 
+/**
+ * Indexes the backlog's first cases (at most the bound parameter's count) anew, and takes
+ * them off the backlog: run in a loop after a deferred bootstrap.
+ */
+export const CATCH_UP_CASE_QUEUE = `
+CREATE TEMP TABLE IF NOT EXISTS case_queue_chunk (case_id TEXT PRIMARY KEY);
+DELETE FROM temp.case_queue_chunk;
+INSERT INTO temp.case_queue_chunk SELECT case_id FROM case_queue_backlog LIMIT %LIMIT%;
+DELETE FROM case_search WHERE rowid IN
+  (SELECT row_key FROM case_queue WHERE case_id IN (SELECT case_id FROM temp.case_queue_chunk));
+DELETE FROM case_search_chars WHERE rowid IN
+  (SELECT row_key FROM case_queue WHERE case_id IN (SELECT case_id FROM temp.case_queue_chunk));
+DELETE FROM case_queue WHERE case_id IN (SELECT case_id FROM temp.case_queue_chunk);
+INSERT INTO case_queue (case_id, pending, ${FIELD_COLUMNS.join(', ')})
+  SELECT id, pending, ${EXTRACTS} FROM (
+    SELECT c.id, c.pending, case_queue_fields(c.view_json) AS f FROM cases c
+     WHERE c.id IN (SELECT case_id FROM temp.case_queue_chunk) LIMIT -1 OFFSET 0);
+INSERT INTO case_search (rowid, body)
+  SELECT q.row_key, ${SEARCH_BODY} FROM case_queue q JOIN cases c ON c.id = q.case_id
+   WHERE q.case_id IN (SELECT case_id FROM temp.case_queue_chunk);
+INSERT INTO case_search_chars (rowid, body)
+  SELECT q.row_key, search_chars(${SEARCH_BODY}) FROM case_queue q JOIN cases c ON c.id = q.case_id
+   WHERE q.case_id IN (SELECT case_id FROM temp.case_queue_chunk);
+DELETE FROM case_queue_backlog WHERE case_id IN (SELECT case_id FROM temp.case_queue_chunk);
+`;
+
 export const migration004 = `
 CREATE TABLE case_queue (
   row_key INTEGER PRIMARY KEY,
@@ -103,6 +129,10 @@ CREATE INDEX case_queue_team_priority ON case_queue (team_id, priority_rank, due
 CREATE INDEX case_queue_follow_ups ON case_queue (owner_id, follow_up_due_ms)
   WHERE follow_up_due_ms IS NOT NULL;
 
+-- Cases written while indexing is deferred (a bootstrap pull): caught up in chunks after it,
+-- so that the first sync of 50,000 cases is not held up by their deadlines and search text.
+CREATE TABLE case_queue_backlog (case_id TEXT PRIMARY KEY);
+
 -- Substrings of 3+ characters. Contentless: the texts are in cases and notes already.
 CREATE VIRTUAL TABLE case_search USING fts5(
   body, tokenize = 'trigram', content = '', contentless_delete = 1);
@@ -119,16 +149,26 @@ INSERT INTO case_search (rowid, body)
 INSERT INTO case_search_chars (rowid, body)
   SELECT q.row_key, search_chars(${SEARCH_BODY}) FROM case_queue q JOIN cases c ON c.id = q.case_id;
 
-CREATE TRIGGER case_queue_insert AFTER INSERT ON cases BEGIN
+CREATE TRIGGER case_queue_insert AFTER INSERT ON cases WHEN case_queue_deferred() = 0 BEGIN
   ${insertEntry('NEW.id')}
   ${refreshSearch('NEW.id')}
 END;
 
+CREATE TRIGGER case_queue_insert_deferred AFTER INSERT ON cases
+WHEN case_queue_deferred() = 1 BEGIN
+  INSERT OR IGNORE INTO case_queue_backlog (case_id) VALUES (NEW.id);
+END;
+
 -- A pull that rewrites an unchanged view costs nothing here.
 CREATE TRIGGER case_queue_view AFTER UPDATE OF view_json ON cases
-WHEN OLD.view_json IS NOT NEW.view_json BEGIN
+WHEN OLD.view_json IS NOT NEW.view_json AND case_queue_deferred() = 0 BEGIN
   ${updateEntry('NEW.id')}
   ${refreshSearch('NEW.id')}
+END;
+
+CREATE TRIGGER case_queue_view_deferred AFTER UPDATE OF view_json ON cases
+WHEN OLD.view_json IS NOT NEW.view_json AND case_queue_deferred() = 1 BEGIN
+  INSERT OR IGNORE INTO case_queue_backlog (case_id) VALUES (NEW.id);
 END;
 
 CREATE TRIGGER case_queue_pending AFTER UPDATE OF pending ON cases
@@ -137,21 +177,30 @@ WHEN OLD.pending IS NOT NEW.pending BEGIN
 END;
 
 CREATE TRIGGER case_queue_delete AFTER DELETE ON cases BEGIN
+  DELETE FROM case_queue_backlog WHERE case_id = OLD.id;
   DELETE FROM case_search WHERE rowid = (SELECT row_key FROM case_queue WHERE case_id = OLD.id);
   DELETE FROM case_search_chars WHERE rowid = (SELECT row_key FROM case_queue WHERE case_id = OLD.id);
   DELETE FROM case_queue WHERE case_id = OLD.id;
 END;
 
-CREATE TRIGGER case_queue_note_insert AFTER INSERT ON notes BEGIN
+CREATE TRIGGER case_queue_note_insert AFTER INSERT ON notes
+WHEN case_queue_deferred() = 0 BEGIN
     ${refreshSearch('NEW.case_id')}
 END;
 
 CREATE TRIGGER case_queue_note_update AFTER UPDATE OF data_json ON notes
-WHEN OLD.data_json IS NOT NEW.data_json BEGIN
+WHEN OLD.data_json IS NOT NEW.data_json AND case_queue_deferred() = 0 BEGIN
     ${refreshSearch('NEW.case_id')}
 END;
 
-CREATE TRIGGER case_queue_note_delete AFTER DELETE ON notes BEGIN
+-- A note written while deferred: its case is caught up with the others.
+CREATE TRIGGER case_queue_note_deferred AFTER INSERT ON notes
+WHEN case_queue_deferred() = 1 BEGIN
+  INSERT OR IGNORE INTO case_queue_backlog (case_id) VALUES (NEW.case_id);
+END;
+
+CREATE TRIGGER case_queue_note_delete AFTER DELETE ON notes
+WHEN case_queue_deferred() = 0 BEGIN
     ${refreshSearch('OLD.case_id')}
 END;
 `;
