@@ -45,11 +45,18 @@ export class ReferenceCache {
     private readonly db: CacheDb,
     private readonly refreshEveryMs = REFERENCE_REFRESH_MS,
     private readonly monotonicNow: () => number = () => performance.now(),
-  ) {}
+  ) {
+    // Read now, not on first use: the queue index's triggers ask for the rules from inside
+    // a statement, where this connection cannot run another query.
+    this.loadDeadlineRules();
+  }
 
   /** The deadline rules to count with: the server's last word, or China's by default. */
   deadlineRules(): RulesInForce {
-    if (this.rules) return this.rules;
+    return this.rules ?? this.loadDeadlineRules();
+  }
+
+  private loadDeadlineRules(): RulesInForce {
     const row = this.db
       .prepare('SELECT data_json FROM reference_data WHERE key = ?')
       .get(DEADLINE_RULES_KEY) as { data_json: string } | undefined;
@@ -75,7 +82,7 @@ export class ReferenceCache {
          ON CONFLICT (key) DO UPDATE SET version = excluded.version, data_json = excluded.data_json`,
       )
       .run(DEADLINE_RULES_KEY, rules.version, JSON.stringify(rules));
-    this.rules = null;
+    this.loadDeadlineRules();
     return true;
   }
 
@@ -166,7 +173,7 @@ export class ReferenceCache {
   /** A revoked workstation or another user: nothing of the old session stays. */
   forget(): void {
     this.db.exec(`DELETE FROM reference_data; DELETE FROM knowledge_articles;`);
-    this.rules = null;
+    this.loadDeadlineRules();
     this.lastRefreshAt = -Infinity;
   }
 
