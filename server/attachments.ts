@@ -68,7 +68,7 @@ interface AttachmentRow {
 /** Selects an AttachmentRow from `case_attachments a` joined to its case `c`. */
 const ATTACHMENT_SELECT = `
   select a.id, a.case_id, a.file_name, a.typed_file_name, a.media_type, a.size, a.sha256,
-         a.uploaded_by, u.display_name as uploaded_by_name, a.client_id, a.created_at
+         a.uploaded_by, u.display_name as uploaded_by_name, a.client_id, a.created_at, a.version
     from case_attachments a
     join cases c on c.id = a.case_id
     join users u on u.id = a.uploaded_by`;
@@ -104,12 +104,16 @@ export async function attachmentsChangedInScope(
   upper: string,
   enteredCaseIds?: string,
 ): Promise<AttachmentMeta[]> {
-  const entered = enteredCaseIds ? `or a.case_id in (${enteredCaseIds})` : '';
+  // Two selects, not one with an OR: each is served by its own index (version, case).
+  const entered = enteredCaseIds
+    ? `union ${ATTACHMENT_SELECT}
+        where a.case_id in (${enteredCaseIds}) and a.version <= $2 and ${scope.sql}`
+    : '';
   const rows = await tx.query<AttachmentRow>(
     `${ATTACHMENT_SELECT}
-      where ((a.version > $1 and a.version <= $2) ${entered})
-        and a.version <= $2 and ${scope.sql}
-      order by a.version, a.id`,
+      where a.version > $1 and a.version <= $2 and ${scope.sql}
+      ${entered}
+      order by version, id`,
     [cursor, upper, ...scope.params],
   );
   return rows.rows.map(attachmentMeta);

@@ -6,7 +6,9 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, SEED_SCALES, type SeedScale } from './config';
 import { openDb } from './db';
 import { runMigrations } from './migrations';
+import { seedReferenceData } from './policies';
 import { seedAtScale, seedDemo } from './seed';
+import { seedDemoExtras } from './start';
 
 const { values } = parseArgs({ options: { scale: { type: 'string' } } });
 let config;
@@ -36,6 +38,8 @@ try {
           cases: process.env.SEED_CASES ? Number(process.env.SEED_CASES) : undefined,
           seed: config.seed,
         });
+  await seedReferenceData(db);
+  if (result.seeded) await seedDemoExtras(db, scale);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(
     result.seeded

@@ -3,8 +3,11 @@
 import type { AddressInfo } from 'node:net';
 import { buildServer, type LogSettings } from './app';
 import { DEFAULT_DATA_DIR, type SeedScale } from './config';
-import { openDb } from './db';
+import { openDb, type Db } from './db';
 import { MIGRATIONS_DIR, runMigrations } from './migrations';
+import { seedCustomers } from './customers';
+import { seedKnowledge } from './knowledge';
+import { seedReferenceData } from './policies';
 import { seedAtScale, seedDemo } from './seed';
 
 export { DEFAULT_DATA_DIR };
@@ -41,6 +44,15 @@ export interface CentralApi {
 
 const DEV_JWT_SECRET = 'case-workstation-dev-secret-not-for-production';
 
+/**
+ * What a demo desk has besides people and cases: customers behind the demo cases (demo
+ * scale: the full scale's cases stay unlinked), and the shipped knowledge base.
+ */
+export async function seedDemoExtras(db: Db, scale: SeedScale): Promise<void> {
+  if (scale === 'demo') await seedCustomers(db);
+  await seedKnowledge(db);
+}
+
 export async function startCentralApi(opts: CentralApiOptions = {}): Promise<CentralApi> {
   const host = opts.host ?? '127.0.0.1';
   let secret = opts.jwtSecret;
@@ -56,9 +68,11 @@ export async function startCentralApi(opts: CentralApiOptions = {}): Promise<Cen
   try {
     const migrationsDir = opts.migrationsDir ?? MIGRATIONS_DIR;
     await runMigrations(db, migrationsDir);
+    await seedReferenceData(db);
     if (opts.seed ?? true) {
       if (opts.seedScale === 'full') await seedAtScale(db, { seed: opts.seedNumber });
       else await seedDemo(db, { seed: opts.seedNumber });
+      await seedDemoExtras(db, opts.seedScale ?? 'demo');
     }
     const app = buildServer({
       db,
