@@ -33,6 +33,7 @@ import {
 import { ApiError } from '../shared/sync-protocol';
 import { ApiFailure } from './api-errors';
 import { requireRole, requireSignIn, signedInUser } from './auth';
+import { recordAdminChange } from './admin-history';
 import type { Db } from './db';
 
 interface ArticleRow {
@@ -85,10 +86,37 @@ async function articleById(db: Db, id: string): Promise<KnowledgeArticle | null>
   return found.rows[0] ? articleOf(found.rows[0]) : null;
 }
 
+/** An administrator's change is recorded in admin_history; the seed's is not. */
+type Auditor = { id: string; clientId: string | null } | null;
+
+async function audit(
+  tx: Db,
+  by: Auditor,
+  id: string,
+  action: string,
+  before: ArticleRow | null,
+): Promise<void> {
+  if (!by) return;
+  const after = await tx.query<ArticleRow>(
+    'select a.*, null as author_name from knowledge_articles a where a.id = $1',
+    [id],
+  );
+  const shown = (row: ArticleRow | null | undefined) => (row ? articleOf(row) : null);
+  await recordAdminChange(tx, {
+    actor: by,
+    entity: 'knowledge',
+    entityId: id,
+    action,
+    before: shown(before),
+    after: shown(after.rows[0]),
+  });
+}
+
 export async function createArticle(
   db: Db,
   authorId: string | null,
   draft: KnowledgeDraft,
+  by: Auditor = null,
 ): Promise<KnowledgeArticle> {
   const id = randomUUID();
   await db.transaction(async (tx) => {
@@ -110,6 +138,7 @@ export async function createArticle(
         articleTerms(draft),
       ],
     );
+    await audit(tx, by, id, 'create', null);
   });
   return (await articleById(db, id))!;
 }
@@ -137,9 +166,10 @@ export async function updateArticle(
   id: string,
   draft: KnowledgeDraft,
   baseVersion: string,
+  by: Auditor = null,
 ): Promise<KnowledgeArticle> {
   await db.transaction(async (tx) => {
-    await lockArticle(tx, id, baseVersion);
+    const before = await lockArticle(tx, id, baseVersion);
     const { version, now } = await nextVersion(tx);
     await tx.query(
       `update knowledge_articles
@@ -159,6 +189,7 @@ export async function updateArticle(
         articleTerms(draft),
       ],
     );
+    await audit(tx, by, id, 'update', before);
   });
   return (await articleById(db, id))!;
 }
@@ -168,6 +199,7 @@ export async function setArticleStatus(
   db: Db,
   id: string,
   status: Exclude<KnowledgeStatus, 'draft'>,
+  by: Auditor = null,
 ): Promise<KnowledgeArticle> {
   await db.transaction(async (tx) => {
     const row = await lockArticle(tx, id);
@@ -180,6 +212,7 @@ export async function setArticleStatus(
         where id = $1`,
       [id, status, now, version],
     );
+    await audit(tx, by, id, status === 'published' ? 'publish' : 'archive', row);
   });
   return (await articleById(db, id))!;
 }
@@ -381,7 +414,11 @@ export async function knowledgeRoutes(
     },
     async (request, reply) => {
       const user = admin(request);
-      return reply.code(201).send(await createArticle(db, user.id, request.body));
+      return reply
+        .code(201)
+        .send(
+          await createArticle(db, user.id, request.body, { id: user.id, clientId: user.clientId }),
+        );
     },
   );
 
@@ -401,7 +438,10 @@ export async function knowledgeRoutes(
     async (request) => {
       const user = admin(request);
       const { baseVersion, ...draft } = request.body;
-      return updateArticle(db, user.id, request.params.id, draft, baseVersion);
+      return updateArticle(db, user.id, request.params.id, draft, baseVersion, {
+        id: user.id,
+        clientId: user.clientId,
+      });
     },
   );
 
@@ -424,8 +464,11 @@ export async function knowledgeRoutes(
         },
       },
       async (request) => {
-        admin(request);
-        return setArticleStatus(db, request.params.id, status);
+        const user = admin(request);
+        return setArticleStatus(db, request.params.id, status, {
+          id: user.id,
+          clientId: user.clientId,
+        });
       },
     );
   }

@@ -1,7 +1,7 @@
 // People and places: users, teams, branches, shifts and workstations, administered. Only
 // administrators use these routes; leads will read shifts through `peopleOnShift`.
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Role } from '../shared/domain';
@@ -26,6 +26,7 @@ import { ApiError } from '../shared/sync-protocol';
 import { ApiFailure } from './api-errors';
 import { requireRole, requireSignIn, revokeUserSessions, signedInUser } from './auth';
 import type { Db } from './db';
+import { recordAdminChange } from './admin-history';
 import { hashPassword } from './passwords';
 import { listWorkstations, revokeWorkstation } from './workstations';
 
@@ -136,6 +137,12 @@ const failures = {
   503: ApiError,
 };
 
+/** Who made an administrative change, from which workstation. */
+function actorOf(request: FastifyRequest): { id: string; clientId: string } {
+  const user = signedInUser(request);
+  return { id: user.id, clientId: user.clientId };
+}
+
 export async function peopleRoutes(
   app: FastifyInstance,
   opts: { db: Db; jwtSecret: Uint8Array },
@@ -189,20 +196,32 @@ export async function peopleRoutes(
       await checkPlacement(db, person);
       const passwordHash = await hashPassword(person.password);
       try {
-        const rows = await db.query<PersonRow>(
-          `insert into users (id, username, display_name, role, team_id, branch_id, password_hash)
-           values ($1, $2, $3, $4, $5, $6, $7) returning ${PERSON_COLUMNS}`,
-          [
-            `u-${randomUUID()}`,
-            person.username,
-            person.displayName,
-            person.role,
-            person.teamId,
-            person.branchId,
-            passwordHash,
-          ],
-        );
-        return reply.code(201).send(personRecord(rows.rows[0]!));
+        const created = await db.transaction(async (tx) => {
+          const rows = await tx.query<PersonRow>(
+            `insert into users (id, username, display_name, role, team_id, branch_id, password_hash)
+             values ($1, $2, $3, $4, $5, $6, $7) returning ${PERSON_COLUMNS}`,
+            [
+              `u-${randomUUID()}`,
+              person.username,
+              person.displayName,
+              person.role,
+              person.teamId,
+              person.branchId,
+              passwordHash,
+            ],
+          );
+          const record = personRecord(rows.rows[0]!);
+          await recordAdminChange(tx, {
+            actor: actorOf(request),
+            entity: 'person',
+            entityId: record.id,
+            action: 'create',
+            before: null,
+            after: record,
+          });
+          return record;
+        });
+        return reply.code(201).send(created);
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
         throw new ApiFailure(409, {
@@ -285,6 +304,14 @@ export async function peopleRoutes(
           next.teamId !== current.team_id ||
           next.branchId !== current.branch_id;
         if (!next.active || passwordHash || moved) await revokeUserSessions(tx, userId);
+        await recordAdminChange(tx, {
+          actor: actorOf(request),
+          entity: 'person',
+          entityId: userId,
+          action: passwordHash ? 'update+password_reset' : 'update',
+          before: personRecord(current),
+          after: personRecord(rows.rows[0]!),
+        });
         return rows.rows[0]!;
       });
       return personRecord(updated);
@@ -330,12 +357,24 @@ export async function peopleRoutes(
       },
       async (request, reply) => {
         try {
-          const rows = await db.query<PlaceRecord>(
-            `insert into ${place.table} (id, code, name) values ($1, $2, $3)
-             returning id, code, name`,
-            [`${place.one}-${randomUUID()}`, request.body.code, request.body.name],
-          );
-          return reply.code(201).send(rows.rows[0]!);
+          const created = await db.transaction(async (tx) => {
+            const rows = await tx.query<PlaceRecord>(
+              `insert into ${place.table} (id, code, name) values ($1, $2, $3)
+               returning id, code, name`,
+              [`${place.one}-${randomUUID()}`, request.body.code, request.body.name],
+            );
+            const row = rows.rows[0]!;
+            await recordAdminChange(tx, {
+              actor: actorOf(request),
+              entity: place.one,
+              entityId: row.id,
+              action: 'create',
+              before: null,
+              after: row,
+            });
+            return row;
+          });
+          return reply.code(201).send(created);
         } catch (error) {
           if (!isUniqueViolation(error)) throw error;
           throw new ApiFailure(409, {
@@ -360,16 +399,28 @@ export async function peopleRoutes(
           response: { 200: PlaceRecord, ...failures },
         },
       },
-      async (request) => {
-        const rows = await db.query<PlaceRecord>(
-          `update ${place.table} set name = $2 where id = $1 returning id, code, name`,
-          [request.params.id, request.body.name],
-        );
-        const row = rows.rows[0];
-        if (!row)
-          throw notFound(`${place.code}_NOT_FOUND`, `No ${place.one} ${request.params.id}.`);
-        return row;
-      },
+      async (request) =>
+        db.transaction(async (tx) => {
+          const before = await tx.query<PlaceRecord>(
+            `select id, code, name from ${place.table} where id = $1 for update`,
+            [request.params.id],
+          );
+          if (!before.rows[0])
+            throw notFound(`${place.code}_NOT_FOUND`, `No ${place.one} ${request.params.id}.`);
+          const rows = await tx.query<PlaceRecord>(
+            `update ${place.table} set name = $2 where id = $1 returning id, code, name`,
+            [request.params.id, request.body.name],
+          );
+          await recordAdminChange(tx, {
+            actor: actorOf(request),
+            entity: place.one,
+            entityId: request.params.id,
+            action: 'rename',
+            before: before.rows[0],
+            after: rows.rows[0],
+          });
+          return rows.rows[0]!;
+        }),
     );
   }
 
@@ -442,6 +493,14 @@ export async function peopleRoutes(
            returning id, user_id, starts_at, ends_at`,
           [randomUUID(), userId, startsAt, endsAt],
         );
+        await recordAdminChange(tx, {
+          actor: actorOf(request),
+          entity: 'shift',
+          entityId: inserted.rows[0]!.id,
+          action: 'create',
+          before: null,
+          after: shiftRecord(inserted.rows[0]!),
+        });
         return inserted.rows[0]!;
       });
       return reply.code(201).send(shiftRecord(row));
@@ -461,10 +520,21 @@ export async function peopleRoutes(
       },
     },
     async (request, reply) => {
-      const rows = await db.query('delete from shifts where id = $1 returning id', [
-        request.params.shiftId,
-      ]);
-      if (rows.rows.length === 0) throw notFound('SHIFT_NOT_FOUND', 'No such shift.');
+      await db.transaction(async (tx) => {
+        const rows = await tx.query<ShiftRow>(
+          'delete from shifts where id = $1 returning id, user_id, starts_at, ends_at',
+          [request.params.shiftId],
+        );
+        if (rows.rows.length === 0) throw notFound('SHIFT_NOT_FOUND', 'No such shift.');
+        await recordAdminChange(tx, {
+          actor: actorOf(request),
+          entity: 'shift',
+          entityId: request.params.shiftId,
+          action: 'delete',
+          before: shiftRecord(rows.rows[0]!),
+          after: null,
+        });
+      });
       return reply.code(204).send(null);
     },
   );
@@ -498,11 +568,7 @@ export async function peopleRoutes(
       },
     },
     async (request) => {
-      const revoked = await revokeWorkstation(
-        db,
-        request.params.clientId,
-        signedInUser(request).id,
-      );
+      const revoked = await revokeWorkstation(db, request.params.clientId, actorOf(request));
       if (!revoked) throw notFound('WORKSTATION_NOT_FOUND', 'No workstation with that client id.');
       return revoked;
     },

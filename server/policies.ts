@@ -30,6 +30,7 @@ import {
 import { ApiError } from '../shared/sync-protocol';
 import { ApiFailure } from './api-errors';
 import { requireRole, requireSignIn, signedInUser } from './auth';
+import { recordAdminChange } from './admin-history';
 import type { Db } from './db';
 
 type Table = 'deadline_policies' | 'work_calendars';
@@ -233,9 +234,14 @@ export async function chooseDeadlineRules(
   db: Db,
   chosenBy: string | null,
   choice: ChooseDeadlineRules,
+  /** The administrator's workstation, for admin_history (none for system defaults). */
+  clientId: string | null = null,
 ): Promise<DeadlineRules> {
   return db.transaction(async (tx) => {
     const stamp = await nextVersion(tx);
+    const previous = await tx.query<{ policy_id: string; calendar_id: string }>(
+      'select policy_id, calendar_id from deadline_rules_choice',
+    );
     const policyRow = await latestRevision(tx, 'deadline_policies', choice.policyId);
     if (!policyRow) {
       throw invalid(`No policy ${choice.policyId}.`, { path: 'policyId', code: 'POLICY_UNKNOWN' });
@@ -257,6 +263,18 @@ export async function chooseDeadlineRules(
              version = excluded.version`,
       [choice.policyId, calendarId, chosenBy, stamp.now, stamp.version],
     );
+    if (chosenBy) {
+      await recordAdminChange(tx, {
+        actor: { id: chosenBy, clientId },
+        entity: 'deadline_rules',
+        entityId: 'active',
+        action: 'choose',
+        before: previous.rows[0]
+          ? { policyId: previous.rows[0].policy_id, calendarId: previous.rows[0].calendar_id }
+          : null,
+        after: { policyId: choice.policyId, calendarId },
+      });
+    }
     return (await readDeadlineRules(tx))!;
   });
 }
@@ -445,7 +463,7 @@ export async function policiesRoutes(
     async (request) => {
       const user = admin(request);
       await deadlineRules(db); // the defaults exist before anything is chosen among them
-      return chooseDeadlineRules(db, user.id, request.body);
+      return chooseDeadlineRules(db, user.id, request.body, user.clientId);
     },
   );
 

@@ -1,6 +1,7 @@
 // Workstations: one per install (its clientId), each with a short code that makes the case
 // numbers it mints offline unique without a round trip: <site><code>-<yyMMdd>-<seq>.
 import type { WorkstationRecord } from '../shared/people';
+import { recordAdminChange } from './admin-history';
 import type { Db } from './db';
 
 export interface WorkstationSite {
@@ -89,14 +90,17 @@ export async function listWorkstations(db: Db): Promise<WorkstationRecord[]> {
 export async function revokeWorkstation(
   db: Db,
   clientId: string,
-  revokedBy: string,
+  revokedBy: { id: string; clientId: string | null },
 ): Promise<WorkstationRecord | null> {
   return db.transaction(async (tx) => {
+    const before = await tx.query<WorkstationRow>(`${WORKSTATION_SELECT} where w.client_id = $1`, [
+      clientId,
+    ]);
     const updated = await tx.query<{ client_id: string }>(
       `update workstations set revoked_at = coalesce(revoked_at, now()),
                                revoked_by = coalesce(revoked_by, $2)
         where client_id = $1 returning client_id`,
-      [clientId, revokedBy],
+      [clientId, revokedBy.id],
     );
     if (updated.rows.length === 0) return null;
     await tx.query(
@@ -106,6 +110,15 @@ export async function revokeWorkstation(
     const found = await tx.query<WorkstationRow>(`${WORKSTATION_SELECT} where w.client_id = $1`, [
       clientId,
     ]);
-    return workstationRecord(found.rows[0]!);
+    const record = workstationRecord(found.rows[0]!);
+    await recordAdminChange(tx, {
+      actor: revokedBy,
+      entity: 'workstation',
+      entityId: clientId,
+      action: 'revoke',
+      before: before.rows[0] ? workstationRecord(before.rows[0]) : null,
+      after: record,
+    });
+    return record;
   });
 }

@@ -659,6 +659,71 @@ describe('people administration', () => {
 
 // --- revocable workstations --------------------------------------------------------------
 
+describe('the administration audit trail', () => {
+  it('records every administrative change with who, which workstation, before and after', async () => {
+    const admin = await signIn('admin01');
+    const created = await asAdmin(admin, 'POST', '/admin/people', {
+      username: 'audit01',
+      displayName: '孙悦',
+      role: 'agent',
+      teamId: 'team-t1',
+      password: 'audited-first-password',
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const personId: string = created.json().id;
+    const changed = await asAdmin(admin, 'PATCH', `/admin/people/${personId}`, {
+      teamId: 'team-t2',
+      password: 'audited-second-password',
+    });
+    expect(changed.statusCode, changed.body).toBe(200);
+    const renamed = await asAdmin(admin, 'PATCH', '/admin/teams/team-t2', {
+      name: '客服投诉二组（夜班）',
+    });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+    const workstation = await signIn('audit01', randomUUID(), 'audited-second-password');
+    const revoked = await asAdmin(
+      admin,
+      'POST',
+      `/admin/workstations/${workstation.clientId}/revoke`,
+    );
+    expect(revoked.statusCode, revoked.body).toBe(200);
+
+    const rows = await db.query<{
+      actor_id: string;
+      client_id: string;
+      entity: string;
+      entity_id: string;
+      action: string;
+      before: Record<string, unknown> | null;
+      after: Record<string, unknown> | null;
+    }>(
+      `select actor_id, client_id, entity, entity_id, action, before, after from admin_history
+        where entity_id in ($1, 'team-t2', $2) order by id`,
+      [personId, workstation.clientId],
+    );
+    expect(rows.rows.map((r) => [r.entity, r.action])).toEqual([
+      ['person', 'create'],
+      ['person', 'update+password_reset'],
+      ['team', 'rename'],
+      ['workstation', 'revoke'],
+    ]);
+    for (const row of rows.rows) {
+      expect(row).toMatchObject({ actor_id: 'u-admin01', client_id: admin.clientId });
+    }
+    expect(rows.rows[1]!.before).toMatchObject({ teamId: 'team-t1' });
+    expect(rows.rows[1]!.after).toMatchObject({ teamId: 'team-t2' });
+    expect(rows.rows[2]!.after).toMatchObject({ name: '客服投诉二组（夜班）' });
+    // Passwords and their hashes never reach the trail.
+    const all = JSON.stringify(rows.rows);
+    expect(all).not.toContain('audited-');
+    expect(all).not.toContain('scrypt$');
+    await expect(db.query("update admin_history set action = 'forged'")).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(db.query('delete from admin_history')).rejects.toThrow(/append-only/);
+  });
+});
+
 describe('revoked workstations', () => {
   it('refuses the token, the refresh and any sign-in of a revoked workstation with WORKSTATION_REVOKED', async () => {
     const admin = await signIn('admin01');
