@@ -6,6 +6,14 @@ import { AttachmentMeta } from './attachments';
 import { CaseRecord, CaseSummary, Note } from './case-views';
 import type { Deadline } from './clock';
 import { CaseIntake, NoteText } from './domain';
+import {
+  Customer360,
+  CustomerGetInput,
+  CustomerLookupAnswer,
+  CustomerLookupQuery,
+  IntakePreview,
+  IntakePreviewInput,
+} from './customer-desk';
 import { CaseEventInput, CaseEventType } from './lifecycle/case-machine';
 import { KnowledgeArticle, KnowledgeHit, KnowledgeSearchQuery } from './knowledge';
 import { UserProfile } from './sync-protocol';
@@ -94,6 +102,10 @@ export const contract = {
     }),
     output: CaseDetail,
   },
+  'customers.lookup': { input: CustomerLookupQuery, output: CustomerLookupAnswer },
+  'customers.get': { input: CustomerGetInput, output: Customer360 },
+  /** What saving this intake now would give (priority, deadlines), nothing stored. */
+  'cases.previewIntake': { input: IntakePreviewInput, output: IntakePreview },
   'knowledge.search': {
     input: KnowledgeSearchQuery.pick({ q: true, category: true, tag: true, limit: true }),
     output: z.array(KnowledgeHit),

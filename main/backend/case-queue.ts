@@ -60,6 +60,9 @@ export interface QueueRow extends CaseSummary {
   ownerName: string | null;
   /** The earliest due instant of the clocks that run (ISO); null when none runs. */
   nextDueAt: string | null;
+  /** The earliest warning instant of the clocks that run (ISO): a live countdown turns
+   * orange then without asking again. */
+  nextWarnAt: string | null;
   /** The earliest follow-up call still owed (ISO), closed cases only. */
   followUpDueAt: string | null;
   slaState: SlaState;
@@ -439,6 +442,7 @@ function toQueueRow(row: StoredRow, nowMs: number): QueueRow {
     ownerId: record.ownerId,
     ownerName: record.ownerName,
     nextDueAt: iso(row.next_due_ms),
+    nextWarnAt: iso(row.next_warn_ms),
     followUpDueAt: iso(row.follow_up_due_ms),
     slaState: slaStateAt(
       { nextDueMs: row.next_due_ms, nextWarnMs: row.next_warn_ms, paused: row.paused === 1 },

@@ -10,6 +10,11 @@ import {
 } from '../../shared/sync-protocol';
 import { KnowledgeChanges } from '../../shared/knowledge';
 import { DeadlineRules } from '../../shared/reference-data';
+import {
+  Customer360,
+  CustomerLookupResponse,
+  type CustomerLookupQuery,
+} from '../../shared/customers';
 import { z } from 'zod';
 
 /** The API could not be reached or answered 5xx: retry later, the outbox keeps everything. */
@@ -91,6 +96,26 @@ export class CentralApiClient {
       token,
       signal,
     });
+  }
+
+  /** Customers by exactly one identifier (the server audits every lookup). */
+  lookupCustomers(token: string, query: CustomerLookupQuery) {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) if (value) params.set(key, value);
+    return this.request('GET', `/customers/lookup?${params.toString()}`, CustomerLookupResponse, {
+      token,
+    });
+  }
+
+  /** The customer 360; with a business line, the open cases of that line to merge into. */
+  customer360(token: string, customerId: string, businessLine?: string) {
+    const query = businessLine ? `?${new URLSearchParams({ businessLine }).toString()}` : '';
+    return this.request(
+      'GET',
+      `/customers/${encodeURIComponent(customerId)}${query}`,
+      Customer360,
+      { token },
+    );
   }
 
   push(token: string, body: PushRequest, signal?: AbortSignal) {

@@ -21,6 +21,7 @@ import { registerCase } from '../../shared/intake';
 import { allowedCaseEvents, type CaseActor } from '../../shared/lifecycle/case-machine';
 import { openCacheDb, type CacheDb } from './cache-db';
 import { CaseStore, CaseStoreError } from './case-store';
+import { CustomerDesk, CustomerDeskOffline } from './customer-desk';
 import { ApiRefusedError, ApiUnreachableError, CentralApiClient } from './central-api-client';
 import { CHINA_RULES, reindexCaseQueue } from './case-queue';
 import { ReferenceCache } from './reference-cache';
@@ -65,6 +66,7 @@ export class WorkstationBackend {
   readonly reference: ReferenceCache;
   private readonly db: CacheDb;
   private readonly api: CentralApiClient;
+  private readonly customers: CustomerDesk;
   private readonly listeners = new Set<Listener>();
   private readonly now: () => Date;
   private session: Session | null = null;
@@ -85,6 +87,13 @@ export class WorkstationBackend {
     this.store = new CaseStore(this.db);
     this.reference = new ReferenceCache(this.db, options.referenceRefreshMs);
     this.api = new CentralApiClient(options.apiUrl, undefined, ownClock);
+    this.customers = new CustomerDesk({
+      api: this.api,
+      db: this.db,
+      token: () => this.options.secrets.get(TOKEN_KEY),
+      renew: () => this.renewToken(),
+      now: this.now,
+    });
     this.sync = new SyncEngine(
       this.store,
       this.api,
@@ -228,6 +237,39 @@ export class WorkstationBackend {
       this.store.transitionCase({ caseId, event, actor: this.actor(), now: this.now() });
       this.afterLocalChange([caseId]);
       return this.caseDetail(caseId);
+    },
+    'customers.lookup': async (query) => {
+      this.requireSession();
+      return this.customers.lookup(query);
+    },
+    'customers.get': async ({ customerId, businessLine }) => {
+      this.requireSession();
+      return this.customers.get(customerId, businessLine);
+    },
+    'cases.previewIntake': async (input) => {
+      this.requireSession();
+      const receivedAt = this.now();
+      // The same registration cases.create runs; the customer's name and phone do not count.
+      const { state, context, assessment } = registerCase({
+        caseId: crypto.randomUUID(),
+        intake: {
+          ...input,
+          customerName: '-',
+          customerPhone: '-',
+          businessLine: 'other',
+        },
+        actor: this.actor(),
+        receivedAt: receivedAt.toISOString(),
+      });
+      const rules = this.reference.deadlineRules();
+      return {
+        priority: assessment.priority,
+        reasons: assessment.reasons,
+        requiresHuman: assessment.requiresHuman,
+        status: state,
+        receivedAt: receivedAt.toISOString(),
+        deadlines: computeDeadlines(context.clock, rules.policy, rules.calendar, receivedAt),
+      };
     },
     'knowledge.search': async (query) => {
       this.requireSession();
@@ -441,6 +483,7 @@ function toContractError(error: unknown): ContractError {
   if (
     error instanceof BackendError ||
     error instanceof CaseStoreError ||
+    error instanceof CustomerDeskOffline ||
     error instanceof ApiRefusedError
   ) {
     return { code: error.code, message: error.message };
