@@ -3,6 +3,12 @@
 // and in the backend's handler table, nowhere else.
 import { z } from 'zod';
 import { AttachmentMeta } from './attachments';
+import {
+  AttachmentAddInput,
+  AttachmentContent,
+  AttachmentListItem,
+  AttachmentRef,
+} from './attachment-desk';
 import { CaseRecord, CaseSummary, Note } from './case-views';
 import type { Deadline } from './clock';
 import { CaseIntake, NoteText } from './domain';
@@ -111,6 +117,11 @@ export const contract = {
     output: z.array(KnowledgeHit),
   },
   'knowledge.get': { input: z.object({ id: z.uuid() }), output: KnowledgeArticle },
+  /** Checked by the shared rules, stored in the cache, uploaded in order when online. */
+  'attachments.add': { input: AttachmentAddInput, output: AttachmentListItem },
+  'attachments.list': { input: CaseId, output: z.array(AttachmentListItem) },
+  /** From the cache, else from the central API (and then cached); OFFLINE when neither. */
+  'attachments.content': { input: AttachmentRef, output: AttachmentContent },
   'sync.status': { input: Empty, output: SyncStatus },
   'sync.now': { input: Empty, output: SyncStatus },
   'sync.conflicts': { input: Empty, output: z.array(Conflict) },

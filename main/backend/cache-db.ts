@@ -7,6 +7,7 @@ import { migration002 } from './migrations/002_departed_cases';
 import { migration003 } from './migrations/003_conflict_log';
 import { migration004 } from './migrations/004_queue_index';
 import { migration005 } from './migrations/005_reference_data';
+import { migration006 } from './migrations/006_attachment_files';
 import { installCaseQueueFunctions, type DeadlineRules } from './case-queue';
 
 export type CacheDb = Database.Database;
@@ -18,6 +19,7 @@ const MIGRATIONS: readonly string[] = [
   migration003,
   migration004,
   migration005,
+  migration006,
 ];
 
 export function openCacheDb(

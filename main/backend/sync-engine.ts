@@ -58,6 +58,11 @@ export interface SyncEngineOptions {
    * the reference data (deadline rules, knowledge base) is brought up to date there.
    */
   afterPull?: (token: string, signal: AbortSignal) => Promise<void>;
+  /**
+   * Runs after a push that emptied the outbox (every case the server needs exists there):
+   * the queued attachment uploads go then. Its failures back off like a push's.
+   */
+  afterPush?: (token: string, signal: AbortSignal) => Promise<void>;
 }
 
 /** The largest page the API serves (server/sync.ts, `limit`): a bootstrap asks for it. */
@@ -102,6 +107,7 @@ export class SyncEngine {
       maxBackoffMs,
       pushBatchSize: PUSH_BATCH_SIZE,
       afterPull: async () => {},
+      afterPush: async () => {},
       pullPageSize: 500,
       bootstrapPageSize: MAX_PULL_PAGE_SIZE,
       pokes: true,
@@ -324,7 +330,7 @@ export class SyncEngine {
     for (;;) {
       check();
       const mutations = this.store.pendingMutations(this.options.pushBatchSize);
-      if (mutations.length === 0) return;
+      if (mutations.length === 0) return this.options.afterPush(token, signal);
       const response = await this.api.push(
         token,
         {

@@ -25,6 +25,7 @@ import { CustomerDesk, CustomerDeskOffline } from './customer-desk';
 import { ApiRefusedError, ApiUnreachableError, CentralApiClient } from './central-api-client';
 import { CHINA_RULES, reindexCaseQueue } from './case-queue';
 import { ReferenceCache } from './reference-cache';
+import { AttachmentDesk, AttachmentRefusal } from './attachment-desk';
 import type { SecretStore } from './secret-store';
 import { SyncEngine, type SyncEngineOptions } from './sync-engine';
 
@@ -64,6 +65,7 @@ export class WorkstationBackend {
   readonly store: CaseStore;
   readonly sync: SyncEngine;
   readonly reference: ReferenceCache;
+  readonly attachments: AttachmentDesk;
   private readonly db: CacheDb;
   private readonly api: CentralApiClient;
   private readonly customers: CustomerDesk;
@@ -86,6 +88,12 @@ export class WorkstationBackend {
     );
     this.store = new CaseStore(this.db);
     this.reference = new ReferenceCache(this.db, options.referenceRefreshMs);
+    this.attachments = new AttachmentDesk(
+      this.db,
+      options.apiUrl,
+      { token: () => this.options.secrets.get(TOKEN_KEY), renew: () => this.renewToken() },
+      { now: this.now },
+    );
     this.api = new CentralApiClient(options.apiUrl, undefined, ownClock);
     this.customers = new CustomerDesk({
       api: this.api,
@@ -107,6 +115,7 @@ export class WorkstationBackend {
       {
         now: this.now,
         afterPull: (token, signal) => this.refreshReference(token, signal),
+        afterPush: (token, signal) => this.uploadAttachments(token, signal),
         ...options.sync,
       },
     );
@@ -282,6 +291,24 @@ export class WorkstationBackend {
         throw new BackendError('ARTICLE_NOT_FOUND', 'No such article on this workstation');
       return article;
     },
+    'attachments.add': async (input) => {
+      const { user } = this.requireSession();
+      const item = this.attachments.add(input, {
+        id: user.id,
+        name: user.displayName,
+        clientId: this.store.clientId(),
+      });
+      this.afterLocalChange([input.caseId]);
+      return item;
+    },
+    'attachments.list': async ({ caseId }) => {
+      this.requireSession();
+      return this.attachments.list(caseId);
+    },
+    'attachments.content': async ({ caseId, attachmentId }) => {
+      this.requireSession();
+      return this.attachments.content(caseId, attachmentId);
+    },
     'sync.status': async () => this.sync.status(),
     'sync.conflicts': async () => {
       this.requireSession();
@@ -425,6 +452,7 @@ export class WorkstationBackend {
       this.sync.stop();
       this.store.wipe();
       this.reference.forget();
+      this.attachments.forget();
       await this.options.secrets.delete(TOKEN_KEY);
       await this.options.secrets.delete(REFRESH_KEY);
       this.emit('case.changed', { caseIds: [] });
@@ -468,6 +496,14 @@ export class WorkstationBackend {
     return this.session;
   }
 
+  /** After a push that emptied the outbox: the signed-in user's queued files, in order. */
+  private async uploadAttachments(token: string, signal: AbortSignal): Promise<void> {
+    const userId = this.session?.user.id;
+    if (!userId) return;
+    const changed = await this.attachments.uploadPending(token, userId, signal);
+    if (changed.length > 0) this.emit('case.changed', { caseIds: changed });
+  }
+
   private afterLocalChange(caseIds: string[]): void {
     this.emit('case.changed', { caseIds });
     this.sync.emitStatus();
@@ -483,6 +519,7 @@ function toContractError(error: unknown): ContractError {
   if (
     error instanceof BackendError ||
     error instanceof CaseStoreError ||
+    error instanceof AttachmentRefusal ||
     error instanceof CustomerDeskOffline ||
     error instanceof ApiRefusedError
   ) {
