@@ -1,27 +1,49 @@
-// 登记投诉: the agent records a phone complaint while the customer is on the line.
-import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { Alert, Button, Card, Col, Form, Input, Row, Select, Space, Typography } from 'antd';
+// 登记投诉: the agent records a complaint while the customer is on the line (phone) or at the
+// counter (walk-in, with the identity check and a printed receipt). Keyboard first: the Tab
+// order follows the call, Enter saves, and the case number is there at once, offline too.
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import {
+  Alert,
+  Button,
+  Card,
+  Col,
+  DatePicker,
+  Form,
+  Input,
+  Row,
+  Select,
+  Space,
+  Tag,
+  Typography,
+} from 'antd';
+import type { Dayjs } from 'dayjs';
 import {
   AlertOutlined,
   CheckCircleFilled,
   CheckCircleOutlined,
+  FieldTimeOutlined,
   FileSearchOutlined,
   PlusOutlined,
+  PrinterOutlined,
   SafetyCertificateOutlined,
+  SearchOutlined,
 } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { CaseRecord } from '../../../shared/case-views';
+import type { Session } from '../../../shared/contract';
 import { validationError } from '../../../shared/contract';
+import type { CustomerProfile, IntakePreview } from '../../../shared/customer-desk';
 import {
   BUSINESS_LINES,
   CASE_TYPES,
   CHANNELS,
   CaseIntake,
+  PhoneNumber,
   type BusinessLine,
   type CaseType,
   type Channel,
 } from '../../../shared/domain';
-import { assessIntake } from '../../../shared/intake';
+import { assessPriority } from '../../../shared/lifecycle/priority-rules';
 import { useReportError } from '../components/feedback';
 import { PriorityReasons, PriorityTag } from '../components/tags';
 import {
@@ -31,11 +53,20 @@ import {
   translateErrorCode,
   translateFieldCode,
 } from '../errors';
+import { formatDueTime } from '../format';
 import { callWorkstation } from '../workstation';
+import {
+  CustomerPanel,
+  lookupCustomer,
+  open360,
+  type CustomerLookupState,
+} from './intake/CustomerPanel';
+import { ID_TYPES, receiptHash, type IdType } from './intake/WalkInReceipt';
+import './intake/intake-desk.css';
 
 const FIELDS = [
-  'customerName',
   'customerPhone',
+  'customerName',
   'channel',
   'type',
   'businessLine',
@@ -43,6 +74,7 @@ const FIELDS = [
   'customerExpectation',
 ] as const;
 type Field = (typeof FIELDS)[number];
+type WalkInField = 'idType' | 'checkedBy';
 
 interface Values {
   customerName: string;
@@ -54,16 +86,6 @@ interface Values {
   customerExpectation: string;
 }
 
-const EMPTY: Values = {
-  customerName: '',
-  customerPhone: '',
-  channel: 'phone',
-  type: 'complaint',
-  businessLine: undefined,
-  description: '',
-  customerExpectation: '',
-};
-
 const LIMITS = { description: 4000, customerExpectation: 1000 } as const;
 
 function fieldCode(field: Field, value: unknown): string | null {
@@ -74,54 +96,178 @@ function fieldCode(field: Field, value: unknown): string | null {
 interface Props {
   onOpenCase: (caseId: string) => void;
   onLogAnother: () => void;
+  session?: Session;
+  /** A screen pop: the caller's number, looked up at once and put in the form. */
+  callNumber?: string;
 }
 
-export function IntakeScreen({ onOpenCase, onLogAnother }: Props) {
+export function IntakeScreen({ onOpenCase, onLogAnother, session, callNumber }: Props) {
   const { t } = useTranslation();
   const [created, setCreated] = useState<CaseRecord | null>(null);
+  const walkIn = session?.user.role === 'branch';
 
   return (
-    <div data-testid="intake-screen">
+    <div className="cw-intake-screen" data-testid="intake-screen" data-mode={walkIn ? 'walkIn' : 'phone'}>
       <div className="cw-page-header">
         <div>
           <Typography.Title level={3} className="cw-page-title">
-            {t('intake.title')}
+            {walkIn ? t('intakeDesk.walkInTitle') : t('intake.title')}{' '}
+            <Tag className="cw-shortcut-tag">F2</Tag>
           </Typography.Title>
-          <div className="cw-page-subtitle">{t('intake.subtitle')}</div>
+          <div className="cw-page-subtitle">
+            {walkIn ? t('intakeDesk.walkInSubtitle') : t('intake.subtitle')}
+          </div>
         </div>
       </div>
       {created ? (
-        <CreatedCase record={created} onOpenCase={onOpenCase} onLogAnother={onLogAnother} />
+        <CreatedCase
+          record={created}
+          walkIn={walkIn}
+          onOpenCase={onOpenCase}
+          onLogAnother={onLogAnother}
+        />
       ) : (
-        <IntakeForm onCreated={setCreated} />
+        <IntakeForm
+          onCreated={setCreated}
+          walkIn={walkIn}
+          session={session}
+          callNumber={callNumber}
+        />
       )}
     </div>
   );
 }
 
-function IntakeForm({ onCreated }: { onCreated: (record: CaseRecord) => void }) {
+function IntakeForm({
+  onCreated,
+  walkIn,
+  session,
+  callNumber,
+}: {
+  onCreated: (record: CaseRecord) => void;
+  walkIn: boolean;
+  session: Session | undefined;
+  callNumber: string | undefined;
+}) {
   const { t } = useTranslation();
   const reportError = useReportError();
-  const [values, setValues] = useState<Values>(EMPTY);
-  const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
-  /** A failure not tied to one field: its code, and any validation issues no field shows. */
+  const [values, setValues] = useState<Values>({
+    customerName: '',
+    customerPhone: callNumber ?? '',
+    channel: walkIn ? 'branch' : 'phone',
+    type: 'complaint',
+    businessLine: undefined,
+    description: '',
+    customerExpectation: '',
+  });
+  const [customerId, setCustomerId] = useState<string | undefined>(undefined);
+  const [problemAt, setProblemAt] = useState<Dayjs | null>(null);
+  const [idType, setIdType] = useState<IdType | undefined>(undefined);
+  const [checkedBy, setCheckedBy] = useState(session?.user.displayName ?? '');
+  const [errors, setErrors] = useState<Partial<Record<Field | WalkInField, string>>>({});
   const [formError, setFormError] = useState<{
     code: string;
     unmatched: { path: string; code: string }[];
   } | null>(null);
   const [submitting, setSubmitting] = useState(false);
+  const [lookup, setLookup] = useState<CustomerLookupState>({ kind: 'idle' });
+  const [preview, setPreview] = useState<IntakePreview | null>(null);
   /** Fields checked as the agent types: after leaving them once, or after a submit. */
   const touched = useRef(new Set<Field>());
 
-  /** The same assessment the registration runs (shared/intake.ts), live as the agent types. */
+  const choose = (customer: CustomerProfile, phone?: string) => {
+    setCustomerId(customer.id);
+    setValues((v) => ({
+      ...v,
+      customerName: customer.name,
+      ...(phone ? { customerPhone: phone } : {}),
+    }));
+    setErrors((e) => ({ ...e, customerName: undefined }));
+  };
+
+  const runLookup = async (
+    query: { phone: string } | { idNumber: string } | { account: string },
+  ) => {
+    setLookup({ kind: 'searching' });
+    const { state, chosen } = await lookupCustomer(query, values.businessLine);
+    setLookup(state);
+    if (chosen) choose(chosen, 'phone' in query ? query.phone : undefined);
+    else if (state.kind === 'cached' && state.view && !values.customerName)
+      setValues((v) => ({ ...v, customerName: state.view!.name }));
+  };
+
+  const lookupByPhone = () => {
+    const phone = PhoneNumber.safeParse(values.customerPhone);
+    touched.current.add('customerPhone');
+    if (!phone.success) {
+      setErrors((e) => ({
+        ...e,
+        customerPhone: fieldCode('customerPhone', values.customerPhone) ?? undefined,
+      }));
+      return;
+    }
+    void runLookup({ phone: phone.data });
+  };
+
+  // A screen pop: the caller is looked up before the agent says a word.
+  const popped = useRef(false);
+  useEffect(() => {
+    if (!callNumber || popped.current) return;
+    popped.current = true;
+    const phone = PhoneNumber.safeParse(callNumber);
+    if (phone.success) void runLookup({ phone: phone.data });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [callNumber]);
+
+  // The merge suggestion depends on the business line: ask again when it changes.
+  const viewedId = lookup.kind === 'view' ? lookup.view.customer.id : null;
+  useEffect(() => {
+    if (!viewedId || !values.businessLine) return;
+    let current = true;
+    void open360(viewedId, values.businessLine).then((state) => {
+      if (current && state.kind === 'view') setLookup(state);
+    });
+    return () => {
+      current = false;
+    };
+  }, [viewedId, values.businessLine]);
+
+  // The registration's own answer (priority, deadlines), a moment after the agent stops typing.
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      callWorkstation('cases.previewIntake', {
+        channel: values.channel,
+        type: values.type,
+        description: values.description.slice(0, LIMITS.description),
+        customerExpectation: values.customerExpectation.slice(0, LIMITS.customerExpectation),
+      })
+        .then(setPreview)
+        .catch(() => setPreview(null));
+    }, 250);
+    return () => clearTimeout(timer);
+  }, [values.channel, values.type, values.description, values.customerExpectation]);
+
+  /** The same assessment as the registration, with what the 360 knows about the customer. */
+  const segments = useMemo(() => (lookup.kind === 'view' ? lookup.view.segments : []), [lookup]);
+  const recentComplaints =
+    lookup.kind === 'view'
+      ? lookup.view.complaintsLast30Days
+      : lookup.kind === 'cached'
+        ? (lookup.view?.complaintsLast30Days ?? 0)
+        : 0;
   const suggestion = useMemo(
     () =>
-      assessIntake({
+      assessPriority({
         type: values.type,
         description: values.description,
-        customerExpectation: values.customerExpectation,
+        notes: [values.customerExpectation],
+        segments: {
+          vip: segments.some((s) => s.segment === 'vip'),
+          elderly: segments.some((s) => s.segment === 'elderly'),
+        },
+        recentComplaintsIn30Days: recentComplaints,
       }),
-    [values.type, values.description, values.customerExpectation],
+    [values.type, values.description, values.customerExpectation, segments, recentComplaints],
   );
   const keywords = suggestion.reasons.flatMap((r) =>
     r.code === 'RISK_KEYWORD' ? [r.keyword] : [],
@@ -129,6 +275,9 @@ function IntakeForm({ onCreated }: { onCreated: (record: CaseRecord) => void }) 
 
   const change = <F extends Field>(field: F, value: Values[F]) => {
     setValues((v) => ({ ...v, [field]: value }));
+    // A different name or number is another person: the chosen customer no longer applies.
+    if ((field === 'customerName' || field === 'customerPhone') && customerId)
+      setCustomerId(undefined);
     if (touched.current.has(field) || errors[field]) {
       setErrors((e) => ({ ...e, [field]: fieldCode(field, value) ?? undefined }));
     }
@@ -139,31 +288,56 @@ function IntakeForm({ onCreated }: { onCreated: (record: CaseRecord) => void }) 
     setErrors((e) => ({ ...e, [field]: fieldCode(field, values[field]) ?? undefined }));
   };
 
-  const focusField = (field: Field) => {
+  const focusField = (field: Field | WalkInField) => {
     document.getElementById(`intake-field-${field}`)?.focus();
   };
 
-  const showFieldErrors = (byField: Partial<Record<Field, string>>) => {
+  const showFieldErrors = (byField: Partial<Record<Field | WalkInField, string>>) => {
     setErrors(byField);
     for (const field of FIELDS) touched.current.add(field);
-    const first = FIELDS.find((f) => byField[f]);
+    const first = [...FIELDS, 'idType' as const, 'checkedBy' as const].find((f) => byField[f]);
     if (first) focusField(first);
   };
 
   const submit = async () => {
     if (submitting) return;
     setFormError(null);
-    const parsed = CaseIntake.safeParse(values);
-    if (!parsed.success) {
-      const { byField } = mapFieldErrors(FIELDS, validationError(parsed.error));
+    const problemLine = problemAt
+      ? `${t('intakeDesk.problemAt')}：${problemAt.format('YYYY-MM-DD HH:mm')}\n`
+      : '';
+    const parsed = CaseIntake.safeParse({
+      ...values,
+      description: values.description.trim() ? problemLine + values.description : '',
+      ...(customerId ? { customerId } : {}),
+    });
+    const walkInErrors: Partial<Record<WalkInField, string>> = walkIn
+      ? {
+          ...(idType ? {} : { idType: 'REQUIRED' }),
+          ...(checkedBy.trim() ? {} : { checkedBy: 'REQUIRED' }),
+        }
+      : {};
+    if (!parsed.success || Object.keys(walkInErrors).length > 0) {
+      const byField = parsed.success
+        ? {}
+        : mapFieldErrors(FIELDS, validationError(parsed.error)).byField;
       // An empty select is "required", not a type error.
       if (!values.businessLine) byField.businessLine = 'REQUIRED';
-      showFieldErrors(byField);
+      showFieldErrors({ ...byField, ...walkInErrors });
       return;
     }
     setSubmitting(true);
     try {
       const record = await callWorkstation('cases.create', parsed.data);
+      if (walkIn && idType) {
+        // The identity check is part of the record: a note, synced like any other.
+        await callWorkstation('cases.addNote', {
+          caseId: record.id,
+          text: t('intakeDesk.identityNote', {
+            idType: t(`intakeDesk.idTypes.${idType}`),
+            checkedBy: checkedBy.trim(),
+          }),
+        }).catch(reportError);
+      }
       onCreated(record);
     } catch (error) {
       const contractError = toContractError(error);
@@ -186,24 +360,29 @@ function IntakeForm({ onCreated }: { onCreated: (record: CaseRecord) => void }) 
     }
   };
 
+  const errorHelp = (field: Field | WalkInField) =>
+    errors[field] ? (
+      <span data-testid={`intake-error-${field}`} data-code={errors[field]}>
+        {translateFieldCode(t, errors[field])}
+      </span>
+    ) : undefined;
+
   const item = (field: Field) => ({
     label: t(`intake.${field}`),
     required: true,
     htmlFor: `intake-field-${field}`,
     validateStatus: errors[field] ? ('error' as const) : undefined,
-    help: errors[field] ? (
-      <span data-testid={`intake-error-${field}`} data-code={errors[field]}>
-        {translateFieldCode(t, errors[field])}
-      </span>
-    ) : undefined,
+    help: errorHelp(field),
   });
 
   const selectOptions = <T extends string>(codes: readonly T[], group: string) =>
     codes.map((code) => ({ value: code, label: t(`${group}.${code}`) }));
 
+  const liveDeadlines = (preview?.deadlines ?? []).filter((d) => d.dueAt && !d.met);
+
   return (
-    <div className="cw-intake-layout">
-      <Card>
+    <div className="cw-intake-desk">
+      <Card className="cw-intake-desk-form">
         {formError ? (
           <Alert
             type="error"
@@ -225,11 +404,44 @@ function IntakeForm({ onCreated }: { onCreated: (record: CaseRecord) => void }) 
           <div className="cw-section-title">{t('intake.sectionCustomer')}</div>
           <Row gutter={16}>
             <Col xs={24} md={12}>
-              <Form.Item {...item('customerName')}>
+              <Form.Item {...item('customerPhone')}>
+                <Space.Compact style={{ width: '100%' }}>
+                  <Input
+                    id="intake-field-customerPhone"
+                    data-testid="intake-customerPhone"
+                    autoFocus
+                    autoComplete="off"
+                    inputMode="tel"
+                    placeholder={t('intake.customerPhonePlaceholder')}
+                    value={values.customerPhone}
+                    onChange={(e) => change('customerPhone', e.target.value)}
+                    onBlur={() => blur('customerPhone')}
+                  />
+                  <Button
+                    icon={<SearchOutlined />}
+                    onClick={lookupByPhone}
+                    data-testid="intake-lookup"
+                    loading={lookup.kind === 'searching'}
+                  >
+                    {t('intakeDesk.lookup')}
+                  </Button>
+                </Space.Compact>
+              </Form.Item>
+            </Col>
+            <Col xs={24} md={12}>
+              <Form.Item
+                {...item('customerName')}
+                extra={
+                  customerId ? (
+                    <span data-testid="intake-customer-linked">
+                      <CheckCircleOutlined /> {t('intakeDesk.customerLinked')}
+                    </span>
+                  ) : undefined
+                }
+              >
                 <Input
                   id="intake-field-customerName"
                   data-testid="intake-customerName"
-                  autoFocus
                   autoComplete="off"
                   placeholder={t('intake.customerNamePlaceholder')}
                   value={values.customerName}
@@ -238,21 +450,59 @@ function IntakeForm({ onCreated }: { onCreated: (record: CaseRecord) => void }) 
                 />
               </Form.Item>
             </Col>
-            <Col xs={24} md={12}>
-              <Form.Item {...item('customerPhone')}>
-                <Input
-                  id="intake-field-customerPhone"
-                  data-testid="intake-customerPhone"
-                  autoComplete="off"
-                  inputMode="tel"
-                  placeholder={t('intake.customerPhonePlaceholder')}
-                  value={values.customerPhone}
-                  onChange={(e) => change('customerPhone', e.target.value)}
-                  onBlur={() => blur('customerPhone')}
-                />
-              </Form.Item>
-            </Col>
           </Row>
+          {walkIn ? (
+            <Row gutter={16} data-testid="intake-identity-check">
+              <Col xs={24} md={12}>
+                <Form.Item
+                  label={t('intakeDesk.idType')}
+                  required
+                  htmlFor="intake-field-idType"
+                  validateStatus={errors.idType ? 'error' : undefined}
+                  help={errorHelp('idType')}
+                >
+                  <Select<IdType>
+                    id="intake-field-idType"
+                    data-testid="intake-idType"
+                    placeholder={t('intakeDesk.idTypePlaceholder')}
+                    options={ID_TYPES.map((code) => ({
+                      value: code,
+                      label: t(`intakeDesk.idTypes.${code}`),
+                    }))}
+                    value={idType}
+                    onChange={(v) => {
+                      setIdType(v);
+                      setErrors((e) => ({ ...e, idType: undefined }));
+                    }}
+                  />
+                </Form.Item>
+              </Col>
+              <Col xs={24} md={12}>
+                <Form.Item
+                  label={t('intakeDesk.checkedBy')}
+                  required
+                  htmlFor="intake-field-checkedBy"
+                  validateStatus={errors.checkedBy ? 'error' : undefined}
+                  help={errorHelp('checkedBy')}
+                >
+                  <Input
+                    id="intake-field-checkedBy"
+                    data-testid="intake-checkedBy"
+                    autoComplete="off"
+                    maxLength={50}
+                    value={checkedBy}
+                    onChange={(e) => {
+                      setCheckedBy(e.target.value);
+                      setErrors((er) => ({
+                        ...er,
+                        checkedBy: e.target.value.trim() ? undefined : 'REQUIRED',
+                      }));
+                    }}
+                  />
+                </Form.Item>
+              </Col>
+            </Row>
+          ) : null}
           <div className="cw-section-title">{t('intake.sectionCase')}</div>
           <Row gutter={16}>
             <Col xs={24} md={8}>
@@ -291,6 +541,19 @@ function IntakeForm({ onCreated }: { onCreated: (record: CaseRecord) => void }) 
               </Form.Item>
             </Col>
           </Row>
+          <Form.Item label={t('intakeDesk.problemAt')} htmlFor="intake-field-problemAt">
+            <DatePicker
+              id="intake-field-problemAt"
+              data-testid="intake-problemAt"
+              showTime={{ format: 'HH:mm' }}
+              format="YYYY-MM-DD HH:mm"
+              placeholder={t('intakeDesk.problemAtPlaceholder')}
+              value={problemAt}
+              onChange={setProblemAt}
+              disabledDate={(d) => d.isAfter(new Date())}
+              style={{ width: 260 }}
+            />
+          </Form.Item>
           <Form.Item {...item('description')}>
             <Input.TextArea
               id="intake-field-description"
@@ -327,26 +590,13 @@ function IntakeForm({ onCreated }: { onCreated: (record: CaseRecord) => void }) 
             >
               {submitting ? t('intake.submitting') : t('intake.submit')}
             </Button>
-            <Button
-              size="large"
-              data-testid="intake-reset"
-              onClick={() => {
-                setValues(EMPTY);
-                setErrors({});
-                setFormError(null);
-                touched.current.clear();
-                focusField('customerName');
-              }}
-            >
-              {t('intake.reset')}
-            </Button>
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
               {t('intake.shortcut')}
             </Typography.Text>
           </div>
         </Form>
       </Card>
-      <div className="cw-priority-panel">
+      <div className="cw-intake-desk-side">
         <Card
           title={
             <Space>
@@ -392,17 +642,32 @@ function IntakeForm({ onCreated }: { onCreated: (record: CaseRecord) => void }) 
               <div className="cw-intake-flag">{t('intake.goesFirst')}</div>
             ) : null}
           </div>
-          <div className="cw-sla">
-            <div className="cw-sla-title">{t('intake.slaTitle')}</div>
-            <div data-testid="intake-sla">{t(`intake.sla.${suggestion.priority}`)}</div>
+          <div className="cw-sla" data-testid="intake-deadlines" data-count={liveDeadlines.length}>
+            <div className="cw-sla-title">
+              <FieldTimeOutlined /> {t('intakeDesk.deadlinesTitle')}
+            </div>
+            {liveDeadlines.length === 0 ? (
+              <Typography.Text type="secondary">{t('intakeDesk.deadlinesPending')}</Typography.Text>
+            ) : (
+              <ul className="cw-intake-deadlines">
+                {liveDeadlines.map((d) => (
+                  <li key={d.kind} data-kind={d.kind}>
+                    <span>{t(`deadlines.kinds.${d.kind}`)}</span>
+                    <strong>{formatDueTime(d.dueAt)}</strong>
+                  </li>
+                ))}
+              </ul>
+            )}
           </div>
-          <Typography.Paragraph
-            type="secondary"
-            style={{ marginTop: 12, marginBottom: 0, fontSize: 12 }}
-          >
-            {t('intake.priorityHint')}
-          </Typography.Paragraph>
         </Card>
+        <CustomerPanel
+          state={lookup}
+          onChoose={(customer) => {
+            choose(customer);
+            void open360(customer.id, values.businessLine).then(setLookup);
+          }}
+          onLookup={(query) => void runLookup(query)}
+        />
       </div>
     </div>
   );
@@ -410,10 +675,12 @@ function IntakeForm({ onCreated }: { onCreated: (record: CaseRecord) => void }) 
 
 function CreatedCase({
   record,
+  walkIn,
   onOpenCase,
   onLogAnother,
 }: {
   record: CaseRecord;
+  walkIn: boolean;
   onOpenCase: (caseId: string) => void;
   onLogAnother: () => void;
 }) {
@@ -453,9 +720,21 @@ function CreatedCase({
             style={{ marginTop: 16, textAlign: 'left' }}
           />
         ) : null}
-        <Space size="middle" style={{ marginTop: 24 }}>
+        <Space size="middle" style={{ marginTop: 24 }} wrap>
+          {walkIn ? (
+            <Button
+              type="primary"
+              size="large"
+              icon={<PrinterOutlined />}
+              href={receiptHash(record.id)}
+              data-testid="intake-open-receipt"
+              autoFocus
+            >
+              {t('intakeDesk.receipt')}
+            </Button>
+          ) : null}
           <Button
-            type="primary"
+            type={walkIn ? 'default' : 'primary'}
             size="large"
             icon={<FileSearchOutlined />}
             onClick={() => onOpenCase(record.id)}
@@ -468,7 +747,7 @@ function CreatedCase({
             icon={<PlusOutlined />}
             onClick={onLogAnother}
             data-testid="intake-log-another"
-            autoFocus
+            autoFocus={!walkIn}
           >
             {t('intake.logAnother')}
           </Button>

@@ -18,10 +18,16 @@ import { callWorkstation } from '../workstation';
 import { CaseDetailScreen } from './CaseDetailScreen';
 import { ConflictsScreen } from './ConflictsScreen';
 import { IntakeScreen } from './IntakeScreen';
+import { clearDeskHash, NEW_INTAKE_KEY, useIntakeDeskRoutes } from './intake/desk-routes';
+import { WalkInReceipt } from './intake/WalkInReceipt';
 import { MyCasesScreen } from './MyCasesScreen';
 
 export type Route =
-  { name: 'cases' } | { name: 'intake' } | { name: 'conflicts' } | { name: 'case'; caseId: string };
+  | { name: 'cases' }
+  | { name: 'intake'; callNumber?: string }
+  | { name: 'receipt'; caseId: string }
+  | { name: 'conflicts' }
+  | { name: 'case'; caseId: string };
 
 interface Props {
   session: Session;
@@ -42,6 +48,15 @@ export function Shell({ session, onSignedOut }: Props) {
     setIntakeKey((k) => k + 1);
     setRoute({ name: 'intake' });
   }, []);
+  // F2, screen pops (#/call?number=…) and walk-in receipts (#/receipt/<id>).
+  useIntakeDeskRoutes({
+    onNewIntake: newIntake,
+    onCall: (callNumber) => {
+      setIntakeKey((k) => k + 1);
+      setRoute({ name: 'intake', callNumber });
+    },
+    onReceipt: (caseId) => setRoute({ name: 'receipt', caseId }),
+  });
 
   const signOut = () => {
     modal.confirm({
@@ -70,7 +85,27 @@ export function Shell({ session, onSignedOut }: Props) {
       content = <MyCasesScreen onOpenCase={openCase} onNewComplaint={newIntake} />;
       break;
     case 'intake':
-      content = <IntakeScreen key={intakeKey} onOpenCase={openCase} onLogAnother={newIntake} />;
+      content = (
+        <IntakeScreen
+          key={intakeKey}
+          onOpenCase={openCase}
+          onLogAnother={newIntake}
+          session={session}
+          callNumber={route.callNumber}
+        />
+      );
+      break;
+    case 'receipt':
+      content = (
+        <WalkInReceipt
+          caseId={route.caseId}
+          session={session}
+          onBack={() => {
+            clearDeskHash();
+            newIntake();
+          }}
+        />
+      );
       break;
     case 'conflicts':
       content = <ConflictsScreen onOpenCase={openCase} />;
@@ -147,7 +182,11 @@ export function Shell({ session, onSignedOut }: Props) {
               {
                 key: 'intake',
                 icon: <FormOutlined />,
-                label: <span data-testid="nav-new-complaint">{t('nav.newComplaint')}</span>,
+                label: (
+                  <span data-testid="nav-new-complaint">
+                    {t('nav.newComplaint')} <kbd className="cw-nav-kbd">{NEW_INTAKE_KEY}</kbd>
+                  </span>
+                ),
               },
               {
                 key: 'conflicts',

@@ -1,0 +1,187 @@
+// The intake desk as the complaint desk lives it: a phone complaint about a stolen card raised
+// to urgent with the reason and the deadlines before saving, a walk-in complaint with a
+// receipt kept as a PDF, and a softphone's screen pop opening the caller's 360.
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startPostgres } from '../support/postgres';
+import {
+  freePort,
+  startCentralApiProcess,
+  startWebHostProcess,
+  type Service,
+} from '../support/processes';
+
+const screenshots = join(process.cwd(), 'artifacts', 'screenshots');
+mkdirSync(screenshots, { recursive: true });
+
+let postgres: Awaited<ReturnType<typeof startPostgres>>;
+let api: Service | null = null;
+let agentHost: Service | null = null;
+let branchHost: Service | null = null;
+let dataDir: string;
+/** The stolen-card caller of (a), popped again in (e). */
+const CALLER = { phone: '13900004455', name: '郑晓东' };
+let stolenCardNumber = '';
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
+  postgres = await startPostgres();
+  api = await startCentralApiProcess(postgres.url, await freePort());
+  dataDir = mkdtempSync(join(tmpdir(), 'cw-e2e-intake-'));
+  // One workstation each: the call-center agent's and the branch clerk's.
+  agentHost = await startWebHostProcess(api.ready, join(dataDir, 'agent'));
+  branchHost = await startWebHostProcess(api.ready, join(dataDir, 'branch'));
+});
+
+test.afterAll(async () => {
+  await branchHost?.stop();
+  await agentHost?.stop();
+  await api?.stop();
+  await postgres?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function signIn(page: Page, launchUrl: string, username: string) {
+  await page.goto(launchUrl);
+  const signInForm = page.getByTestId('signin-username');
+  await expect(signInForm.or(page.getByTestId('nav-my-cases'))).toBeVisible();
+  if (!(await signInForm.isVisible())) return;
+  await signInForm.fill(username);
+  await page.getByTestId('signin-password').fill('demo1234');
+  await page.getByTestId('signin-submit').click();
+  await expect(page.getByTestId('nav-my-cases')).toBeVisible();
+}
+
+async function chooseOption(page: Page, testId: string, label: string) {
+  await page.getByTestId(testId).click();
+  await page.locator('.ant-select-dropdown:visible').getByText(label, { exact: true }).click();
+}
+
+test('(a) a stolen-card call is urgent with its reason and deadlines before saving, and gets its number at once', async ({
+  page,
+}) => {
+  await signIn(page, agentHost!.ready, 'agent01');
+  // F2 from anywhere: the phone field has the focus, the Tab order follows the call.
+  await page.keyboard.press('F2');
+  await expect(page.getByTestId('intake-screen')).toHaveAttribute('data-mode', 'phone');
+  await expect(page.getByTestId('intake-customerPhone')).toBeFocused();
+  await page.keyboard.type(CALLER.phone);
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('intake-lookup')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('customer-none')).toBeVisible();
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('intake-customerName')).toBeFocused();
+  await page.keyboard.type(CALLER.name);
+
+  await chooseOption(page, 'intake-businessLine', '借记卡/信用卡');
+  await page
+    .getByTestId('intake-description')
+    .fill('客户来电称信用卡被盗刷，凌晨在境外网站产生两笔消费');
+  await page.getByTestId('intake-customerExpectation').fill('立即冻结卡片，退回被盗刷的款项');
+
+  const risk = page.getByTestId('intake-risk-keywords');
+  await expect(risk).toHaveAttribute('data-keywords', /盗刷/);
+  await expect(risk).toContainText('盗刷');
+  await expect(page.getByTestId('intake-suggested-priority')).toHaveAttribute(
+    'data-priority',
+    'urgent',
+  );
+  const deadlines = page.getByTestId('intake-deadlines');
+  // The call itself is the first contact: what is left is the urgent case's interim measure
+  // (止付) and the regulator's answer.
+  await expect(deadlines.locator('li[data-kind="interim_measure"]')).toContainText('临时措施');
+  await expect(deadlines.locator('li[data-kind="regulatory_decision"]')).toBeVisible();
+
+  const axe = await new AxeBuilder({ page }).include('[data-testid="intake-screen"]').analyze();
+  const blocking = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(
+    blocking.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+  ).toEqual([]);
+  await page.screenshot({ path: join(screenshots, 'intake-phone-urgent.png'), fullPage: true });
+
+  // Ctrl+Enter in the multi-line field saves.
+  await page.getByTestId('intake-customerExpectation').press('Control+Enter');
+  const number = page.getByTestId('created-case-number');
+  await expect(number).toHaveText(/^[A-Z0-9]{2,8}-\d{6}-\d{4}$/);
+  stolenCardNumber = (await number.textContent())!.trim();
+  await expect(page.getByTestId('intake-created').getByTestId('priority-tag')).toHaveAttribute(
+    'data-priority',
+    'urgent',
+  );
+  await page.screenshot({ path: join(screenshots, 'intake-phone-created.png'), fullPage: true });
+  // Synced before the screen pop looks the caller up on the central API.
+  await expect(page.getByTestId('sync-pending')).toHaveAttribute('data-count', '0');
+});
+
+test('(e) a screen pop by phone number opens the caller’s 360 and a prefilled intake', async ({
+  page,
+}) => {
+  await signIn(page, agentHost!.ready, 'agent01');
+  await page.goto(`${agentHost!.ready}#/call?number=${CALLER.phone}`);
+  await expect(page.getByTestId('intake-customerPhone')).toHaveValue(CALLER.phone);
+  await expect(page.getByTestId('customer-360-name')).toHaveText(CALLER.name);
+  await expect(page.getByTestId('intake-customerName')).toHaveValue(CALLER.name);
+  await expect(page.getByTestId('intake-customer-linked')).toBeVisible();
+  await expect(page.getByTestId('customer-open-cases')).toContainText(stolenCardNumber);
+  // The same business line: the open case is offered to merge into.
+  await chooseOption(page, 'intake-businessLine', '借记卡/信用卡');
+  await expect(page.getByTestId('customer-merge-suggestion')).toContainText(stolenCardNumber);
+  await page.screenshot({ path: join(screenshots, 'intake-screen-pop.png'), fullPage: true });
+
+  // A malformed number opens an empty intake, never a lookup of it.
+  await page.goto(`${agentHost!.ready}#/call?number=${encodeURIComponent('1390000<script>')}`);
+  await expect(page.getByTestId('intake-screen')).toBeVisible();
+  await expect(page.getByTestId('intake-customerPhone')).toHaveValue('');
+  await expect(page.getByTestId('customer-idle')).toBeVisible();
+});
+
+test('(b) a walk-in complaint with the identity check and a receipt kept as a PDF', async ({
+  page,
+}) => {
+  await signIn(page, branchHost!.ready, 'branch01');
+  await page.keyboard.press('F2');
+  await expect(page.getByTestId('intake-screen')).toHaveAttribute('data-mode', 'walkIn');
+  await page.getByTestId('intake-customerPhone').fill('13811112222');
+  await page.getByTestId('intake-customerName').fill('王秀兰');
+  await page.getByTestId('intake-submit').click();
+  // Nothing is saved without the identity check; the errors are at the fields.
+  await expect(page.getByTestId('intake-error-idType')).toHaveText('此项为必填');
+  await expect(page.getByTestId('intake-created')).toHaveCount(0);
+
+  await chooseOption(page, 'intake-idType', '居民身份证');
+  await expect(page.getByTestId('intake-checkedBy')).not.toHaveValue('');
+  await chooseOption(page, 'intake-businessLine', '账户');
+  await page.getByTestId('intake-description').fill('在网点办理销户时被要求购买理财产品后才能办理');
+  await page.getByTestId('intake-customerExpectation').fill('立即办理销户并书面说明原因');
+  await page.screenshot({ path: join(screenshots, 'intake-walk-in.png'), fullPage: true });
+  await page.getByTestId('intake-submit').click();
+  const number = (await page.getByTestId('created-case-number').textContent())!.trim();
+
+  await page.getByTestId('intake-open-receipt').click();
+  await expect(page.getByTestId('receipt-case-number')).toHaveText(number);
+  await expect(page.getByTestId('receipt')).toContainText('居民身份证');
+  await expect(page.getByTestId('receipt-answer-by')).toHaveText(/\d{4}-\d{2}-\d{2}/);
+  await page.screenshot({ path: join(screenshots, 'intake-receipt.png'), fullPage: true });
+
+  // The receipt's own address gives the same page again: the PDF copy is made from it.
+  const receiptUrl = page.url();
+  expect(receiptUrl).toMatch(/#\/receipt\/[0-9a-f-]{36}$/);
+  await page.goto(receiptUrl);
+  await expect(page.getByTestId('receipt-case-number')).toHaveText(number);
+  const pdfPath = join(screenshots, 'intake-receipt.pdf');
+  await page.pdf({ path: pdfPath, format: 'A4', printBackground: true });
+  const text = execFileSync('pdftotext', ['-layout', pdfPath, '-'], { encoding: 'utf8' });
+  expect(text).toContain(number);
+  expect(text).toContain('投诉受理回执');
+  expect(text).toContain('王秀兰');
+  expect(text).toContain('预计答复期限');
+  // The print view is the receipt alone: no navigation, no buttons.
+  expect(text).not.toContain('打印回执');
+  expect(text).not.toContain('我的工单');
+});
