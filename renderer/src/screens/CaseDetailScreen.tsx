@@ -26,10 +26,12 @@ import { formatDateTime } from '../format';
 import { useWorkstationEvent } from '../hooks';
 import { callWorkstation } from '../workstation';
 import { ActionsPanel } from './case/ActionsPanel';
+import { AttachmentsPanel } from './case/AttachmentsPanel';
 import { CaseTimeline } from './case/CaseTimeline';
 import { CaseDirectoryContext, type CaseDirectory } from './case/common';
 import { DeadlinesPanel } from './case/DeadlinesPanel';
 import { LifecyclePanels } from './case/LifecyclePanels';
+import { KnowledgeLauncher } from './knowledge/KnowledgePanel';
 
 interface Props {
   caseId: string;
@@ -132,7 +134,10 @@ export function CaseDetailScreen({ caseId, session, onBack, onOpenCase }: Props)
   return (
     <CaseDirectoryContext.Provider value={directory}>
       <div data-testid="case-detail-screen" data-status={record.status}>
-        {back}
+        <div className="cw-detail-toolbar">
+          {back}
+          <KnowledgeLauncher />
+        </div>
         <Card className="cw-detail-card">
           <CaseHeader detail={detail} />
           {readOnly ? null : (
@@ -170,6 +175,7 @@ export function CaseDetailScreen({ caseId, session, onBack, onOpenCase }: Props)
             <DeadlinesPanel deadlines={detail.deadlines} loadedAt={loadedAt} />
             <LifecyclePanels context={record.lifecycle} />
             <CaseFields detail={detail} />
+            <AttachmentsPanel caseId={caseId} readOnly={readOnly} />
           </div>
           <div className="cw-detail-column">
             <CaseTimeline

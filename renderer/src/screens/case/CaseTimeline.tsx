@@ -13,6 +13,7 @@ import { PriorityTag } from '../../components/tags';
 import { schemaFieldCode, toContractError, translateFieldCode } from '../../errors';
 import { formatDateTime, formatMoney } from '../../format';
 import { callWorkstation } from '../../workstation';
+import { useNoteInsertTarget } from '../knowledge/note-insert';
 import { useCaseDirectory, type CaseDirectory } from './common';
 
 interface Entry {
@@ -348,6 +349,8 @@ function NoteForm({ caseId, onAdded }: { caseId: string; onAdded: () => void }) 
   const { message } = App.useApp();
   const reportError = useReportError();
   const [text, setText] = useState('');
+  // The knowledge panel's "插入到备注" lands here.
+  const noteBox = useNoteInsertTarget(setText);
   const [fieldError, setFieldError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
 
@@ -394,6 +397,7 @@ function NoteForm({ caseId, onAdded }: { caseId: string; onAdded: () => void }) 
         <Input.TextArea
           rows={3}
           data-testid="note-input"
+          ref={noteBox}
           placeholder={t('detail.notePlaceholder')}
           count={{ show: text.length > 0, max: 4000 }}
           value={text}
