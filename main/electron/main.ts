@@ -18,6 +18,7 @@ import {
   type ContractResult,
 } from '../../shared/contract';
 import { isTrustedSender, workstationWindowOptions, WORKSTATION_CSP } from './window-options';
+import { callLinkInArgs, callRouteOf } from './call-link';
 
 const PROTOCOL = 'caseworkstation';
 const rendererIndex = join(import.meta.dirname, '../renderer/index.html');
@@ -110,18 +111,51 @@ function createWindow(): BrowserWindow {
     if (url !== appPageUrl) event.preventDefault();
   });
   created.once('ready-to-show', () => created.show());
+  created.webContents.once('did-finish-load', () => {
+    if (pendingCallRoute) showCallRoute(created, pendingCallRoute);
+    pendingCallRoute = null;
+  });
   void created.loadFile(rendererIndex);
   return created;
+}
+
+/** A call link arrived before the window could take it (the app was started by it). */
+let pendingCallRoute: string | null = null;
+
+/** A screen pop: the renderer follows the same route as in the browser host. */
+function openCallLink(link: string | null): void {
+  const route = link ? callRouteOf(link) : null;
+  if (!route) return;
+  if (!window || window.webContents.isLoading()) {
+    pendingCallRoute = route;
+    return;
+  }
+  showCallRoute(window, route);
+}
+
+function showCallRoute(target: BrowserWindow, route: string): void {
+  if (target.isMinimized()) target.restore();
+  target.focus();
+  // The route is built from a validated phone number only (call-link.ts).
+  void target.webContents.executeJavaScript(`window.location.hash = ${JSON.stringify(route)};`);
 }
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   app.setAsDefaultProtocolClient(PROTOCOL);
-  app.on('second-instance', () => {
+  app.on('second-instance', (_event, argv) => {
     if (window?.isMinimized()) window.restore();
     window?.focus();
+    openCallLink(callLinkInArgs(argv));
   });
+  // macOS hands the link over by event, also when it started the app.
+  app.on('open-url', (event, link) => {
+    event.preventDefault();
+    openCallLink(link);
+  });
+  // Windows and Linux start the app with the link on its command line.
+  openCallLink(callLinkInArgs(process.argv));
   app.on('web-contents-created', (_event, contents) => {
     contents.on('will-attach-webview', (event) => event.preventDefault());
   });

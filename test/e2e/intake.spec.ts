@@ -132,6 +132,7 @@ test('(e) a screen pop by phone number opens the caller’s 360 and a prefilled 
   // The same business line: the open case is offered to merge into.
   await chooseOption(page, 'intake-businessLine', '借记卡/信用卡');
   await expect(page.getByTestId('customer-merge-suggestion')).toContainText(stolenCardNumber);
+  await page.keyboard.press('Escape');
   await page.screenshot({ path: join(screenshots, 'intake-screen-pop.png'), fullPage: true });
 
   // A malformed number opens an empty intake, never a lookup of it.
@@ -159,6 +160,9 @@ test('(b) a walk-in complaint with the identity check and a receipt kept as a PD
   await chooseOption(page, 'intake-businessLine', '账户');
   await page.getByTestId('intake-description').fill('在网点办理销户时被要求购买理财产品后才能办理');
   await page.getByTestId('intake-customerExpectation').fill('立即办理销户并书面说明原因');
+  // Each error leaves as its field is filled.
+  await expect(page.locator('[data-testid^="intake-error-"]')).toHaveCount(0);
+  await page.keyboard.press('Escape');
   await page.screenshot({ path: join(screenshots, 'intake-walk-in.png'), fullPage: true });
   await page.getByTestId('intake-submit').click();
   const number = (await page.getByTestId('created-case-number').textContent())!.trim();

@@ -55,6 +55,7 @@ import {
 } from '../errors';
 import { formatDueTime } from '../format';
 import { callWorkstation } from '../workstation';
+import { KnowledgeLauncher } from './knowledge/KnowledgePanel';
 import {
   CustomerPanel,
   lookupCustomer,
@@ -107,7 +108,11 @@ export function IntakeScreen({ onOpenCase, onLogAnother, session, callNumber }: 
   const walkIn = session?.user.role === 'branch';
 
   return (
-    <div className="cw-intake-screen" data-testid="intake-screen" data-mode={walkIn ? 'walkIn' : 'phone'}>
+    <div
+      className="cw-intake-screen"
+      data-testid="intake-screen"
+      data-mode={walkIn ? 'walkIn' : 'phone'}
+    >
       <div className="cw-page-header">
         <div>
           <Typography.Title level={3} className="cw-page-title">
@@ -597,6 +602,7 @@ function IntakeForm({
         </Form>
       </Card>
       <div className="cw-intake-desk-side">
+        <KnowledgeLauncher block />
         <Card
           title={
             <Space>
@@ -642,7 +648,11 @@ function IntakeForm({
               <div className="cw-intake-flag">{t('intake.goesFirst')}</div>
             ) : null}
           </div>
-          <div className="cw-sla" data-testid="intake-deadlines" data-count={liveDeadlines.length}>
+          <div
+            className="cw-intake-deadlines-box"
+            data-testid="intake-deadlines"
+            data-count={liveDeadlines.length}
+          >
             <div className="cw-sla-title">
               <FieldTimeOutlined /> {t('intakeDesk.deadlinesTitle')}
             </div>
