@@ -22,6 +22,7 @@ import {
 } from './customer-desk';
 import { CaseEventInput, CaseEventType } from './lifecycle/case-machine';
 import { KnowledgeArticle, KnowledgeHit, KnowledgeSearchQuery } from './knowledge';
+import { QueuePage, QueueRequest, SavedQueueView, SaveQueueViewRequest } from './queue';
 import { UserProfile } from './sync-protocol';
 import { EVENT_NAMES, METHOD_NAMES, type EventName, type MethodName } from './contract-names';
 
@@ -122,6 +123,13 @@ export const contract = {
   'attachments.list': { input: CaseId, output: z.array(AttachmentListItem) },
   /** From the cache, else from the central API (and then cached); OFFLINE when neither. */
   'attachments.content': { input: AttachmentRef, output: AttachmentContent },
+  /** One window of a queue; the user and team come from the session, never from here. */
+  'cases.queue': { input: QueueRequest, output: QueuePage },
+  /** The signed-in user's saved queue views (kept on this workstation). */
+  'queue.views.list': { input: Empty, output: z.array(SavedQueueView) },
+  /** Saves the view under its name; a view of the same name is replaced. */
+  'queue.views.save': { input: SaveQueueViewRequest, output: SavedQueueView },
+  'queue.views.delete': { input: z.object({ id: z.uuid() }).strict(), output: z.null() },
   'sync.status': { input: Empty, output: SyncStatus },
   'sync.now': { input: Empty, output: SyncStatus },
   'sync.conflicts': { input: Empty, output: z.array(Conflict) },

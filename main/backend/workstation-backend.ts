@@ -23,7 +23,8 @@ import { openCacheDb, type CacheDb } from './cache-db';
 import { CaseStore, CaseStoreError } from './case-store';
 import { CustomerDesk, CustomerDeskOffline } from './customer-desk';
 import { ApiRefusedError, ApiUnreachableError, CentralApiClient } from './central-api-client';
-import { CHINA_RULES, reindexCaseQueue } from './case-queue';
+import { CaseQueueError, CHINA_RULES, queryQueue, reindexCaseQueue } from './case-queue';
+import { QueueViews, QueueViewsError } from './queue-views';
 import { ReferenceCache } from './reference-cache';
 import { AttachmentDesk, AttachmentRefusal } from './attachment-desk';
 import type { SecretStore } from './secret-store';
@@ -291,6 +292,23 @@ export class WorkstationBackend {
         throw new BackendError('ARTICLE_NOT_FOUND', 'No such article on this workstation');
       return article;
     },
+    'cases.queue': async ({ offset, limit, ...selection }) => {
+      const { user } = this.requireSession();
+      // Whose queue is the session's to say: a request cannot name another user or team.
+      return queryQueue(
+        this.db,
+        { ...selection, userId: user.id, teamId: user.teamId, offset, limit },
+        this.now(),
+      );
+    },
+    'queue.views.list': async () =>
+      new QueueViews(this.store).list(this.requireSession().user.id),
+    'queue.views.save': async ({ name, query }) =>
+      new QueueViews(this.store).save(this.requireSession().user.id, name, query, this.now()),
+    'queue.views.delete': async ({ id }) => {
+      new QueueViews(this.store).delete(this.requireSession().user.id, id);
+      return null;
+    },
     'attachments.add': async (input) => {
       const { user } = this.requireSession();
       const item = this.attachments.add(input, {
@@ -520,6 +538,8 @@ function toContractError(error: unknown): ContractError {
     error instanceof BackendError ||
     error instanceof CaseStoreError ||
     error instanceof AttachmentRefusal ||
+    error instanceof CaseQueueError ||
+    error instanceof QueueViewsError ||
     error instanceof CustomerDeskOffline ||
     error instanceof ApiRefusedError
   ) {

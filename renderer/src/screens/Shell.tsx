@@ -20,7 +20,7 @@ import { ConflictsScreen } from './ConflictsScreen';
 import { IntakeScreen } from './IntakeScreen';
 import { clearDeskHash, NEW_INTAKE_KEY, useIntakeDeskRoutes } from './intake/desk-routes';
 import { WalkInReceipt } from './intake/WalkInReceipt';
-import { MyCasesScreen } from './MyCasesScreen';
+import { QueueScreen } from './QueueScreen';
 
 export type Route =
   | { name: 'cases' }
@@ -82,7 +82,9 @@ export function Shell({ session, onSignedOut }: Props) {
   let content;
   switch (route.name) {
     case 'cases':
-      content = <MyCasesScreen onOpenCase={openCase} onNewComplaint={newIntake} />;
+      content = (
+        <QueueScreen session={session} onOpenCase={openCase} onNewComplaint={newIntake} />
+      );
       break;
     case 'intake':
       content = (
@@ -177,7 +179,7 @@ export function Shell({ session, onSignedOut }: Props) {
               {
                 key: 'cases',
                 icon: <UnorderedListOutlined />,
-                label: <span data-testid="nav-my-cases">{t('nav.myCases')}</span>,
+                label: <span data-testid="nav-my-cases">{t('queue.nav')}</span>,
               },
               {
                 key: 'intake',

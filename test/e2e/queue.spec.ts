@@ -1,0 +1,255 @@
+// The queue as an agent uses it all day: the demo cases sorted by the next deadline with live
+// countdowns, a filter and a two-character Chinese search narrowing it (counts checked in
+// PostgreSQL), a saved view that comes back, the keyboard alone opening a case, and no
+// serious accessibility violation.
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { startPostgres } from '../support/postgres';
+import {
+  freePort,
+  startCentralApiProcess,
+  startWebHostProcess,
+  type Service,
+} from '../support/processes';
+
+const screenshots = join(process.cwd(), 'artifacts', 'screenshots');
+mkdirSync(screenshots, { recursive: true });
+
+let postgres: Awaited<ReturnType<typeof startPostgres>>;
+let database: pg.Client;
+let api: Service | null = null;
+let host: Service | null = null;
+let dataDir: string;
+
+test.describe.configure({ mode: 'serial' });
+
+/** The few browser globals the page functions use (this file compiles without the DOM lib). */
+interface BrowserGlobals {
+  sessionStorage: { getItem(key: string): string | null };
+  location: { host: string };
+  document: { activeElement: { getAttribute(name: string): string | null } | null };
+}
+
+test.beforeAll(async () => {
+  postgres = await startPostgres();
+  database = new pg.Client({ connectionString: postgres.url });
+  await database.connect();
+  api = await startCentralApiProcess(postgres.url, await freePort());
+  dataDir = mkdtempSync(join(tmpdir(), 'cw-e2e-queue-'));
+  host = await startWebHostProcess(api.ready, dataDir);
+});
+
+test.afterAll(async () => {
+  await host?.stop();
+  await api?.stop();
+  await database?.end();
+  await postgres?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function signIn(page: Page) {
+  await page.goto(host!.ready);
+  const username = page.getByTestId('signin-username');
+  await expect(username.or(page.getByTestId('nav-my-cases'))).toBeVisible();
+  if (await username.isVisible()) {
+    await username.fill('agent01');
+    await page.getByTestId('signin-password').fill('demo1234');
+    await page.getByTestId('signin-submit').click();
+  }
+  await expect(page.getByTestId('queue-screen')).toBeVisible();
+}
+
+/** A contract call over the browser host's own socket, as the renderer makes it. */
+async function callHost(page: Page, method: string, input: unknown): Promise<unknown> {
+  return page.evaluate(
+    ({ method, input }) =>
+      new Promise((resolve, reject) => {
+        const browser = globalThis as unknown as BrowserGlobals;
+        const token = browser.sessionStorage.getItem('workstation.token') ?? '';
+        const socket = new WebSocket(
+          `ws://${browser.location.host}/ws?token=${encodeURIComponent(token)}`,
+        );
+        socket.onopen = () => socket.send(JSON.stringify({ kind: 'call', id: 1, method, input }));
+        socket.onerror = () => reject(new Error('socket failed'));
+        socket.onmessage = (message) => {
+          const data = JSON.parse(String(message.data)) as {
+            kind: string;
+            result?: { ok: boolean; value?: unknown; error?: unknown };
+          };
+          if (data.kind !== 'result') return;
+          socket.close();
+          if (data.result!.ok) resolve(data.result!.value);
+          else reject(new Error(JSON.stringify(data.result!.error)));
+        };
+      }),
+    { method, input },
+  );
+}
+
+const shownTotal = async (page: Page) =>
+  Number(await page.getByTestId('queue-total').getAttribute('data-count'));
+
+/** agent01's cases on the server whose searchable texts contain `term`. */
+async function serverCount(where: string, params: unknown[] = []): Promise<number> {
+  const result = await database.query<{ n: string }>(
+    `SELECT count(*)::text AS n FROM cases c WHERE c.owner_id = 'u-agent01' AND ${where}`,
+    params,
+  );
+  return Number(result.rows[0]!.n);
+}
+
+async function pick(page: Page, testId: string, option: string) {
+  await page.getByTestId(testId).click();
+  await page
+    .locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${option}"]`)
+    .click();
+  await page.keyboard.press('Escape');
+}
+
+test('the queue: next deadline first, filters, 2-character search, saved views, keyboard', async ({
+  page,
+}) => {
+  await signIn(page);
+  // A new urgent case (risk keyword 冻结) with a 15-minute first-contact clock ticking.
+  const created = (await callHost(page, 'cases.create', {
+    customerName: '钱文静',
+    customerPhone: '13800138000',
+    channel: 'phone',
+    type: 'complaint',
+    businessLine: 'account',
+    description: '客户称工资卡突然被冻结，无法取现，急需用钱',
+    customerExpectation: '尽快解除冻结并说明原因',
+  })) as { id: string; number: string };
+  await expect.poll(() => serverCount('c.id = $1', [created.id]), { timeout: 30_000 }).toBe(1);
+
+  // Every case of mine, in next-deadline order.
+  const mine = await serverCount('true');
+  await expect.poll(() => shownTotal(page)).toBe(mine);
+  const rows = page.getByTestId('case-row');
+  await expect(rows).toHaveCount(mine);
+  const dues = await rows.evaluateAll((elements) =>
+    elements
+      .sort((a, b) => Number(a.dataset.index) - Number(b.dataset.index))
+      .map((element) => element.getAttribute('data-next-due') || '9999'),
+  );
+  expect(dues).toEqual([...dues].sort());
+  await expect(page.getByTestId('queue-tab-mine')).toHaveAttribute('data-count', String(mine));
+
+  // Its countdown ticks every second.
+  const countdown = page
+    .locator(`[data-case-number="${created.number}"]`)
+    .getByTestId('sla-countdown');
+  await expect(countdown).toHaveAttribute('data-sla', /ok|warning/);
+  await expect(countdown).toContainText(/剩余 \d+分 \d{2}秒/);
+  const before = await countdown.textContent();
+  await expect.poll(() => countdown.textContent(), { timeout: 3_000 }).not.toBe(before);
+  await expect(page.locator('[data-sla="breached"]').first()).toContainText(/已超时/);
+  await page.screenshot({ path: join(screenshots, 'queue-mine.png'), fullPage: true });
+
+  // A two-character search: exactly the server's matches, the new case among them.
+  await page.getByTestId('queue-search').fill('冻结');
+  const frozen = await serverCount(
+    `(c.description LIKE $1 OR c.customer_expectation LIKE $1 OR c.customer_name LIKE $1
+      OR EXISTS (SELECT 1 FROM case_notes n WHERE n.case_id = c.id AND n.text LIKE $1))`,
+    ['%冻结%'],
+  );
+  expect(frozen).toBeLessThan(mine);
+  await expect.poll(() => shownTotal(page)).toBe(frozen);
+  await expect(page.locator(`[data-case-number="${created.number}"]`)).toBeVisible();
+  await page.screenshot({ path: join(screenshots, 'queue-search.png'), fullPage: true });
+  await page.getByTestId('queue-search').fill('');
+  await expect.poll(() => shownTotal(page)).toBe(mine);
+
+  // A filter: urgent only.
+  await pick(page, 'queue-filter-priority', '紧急');
+  const urgent = await serverCount(`c.priority = 'urgent'`);
+  expect(urgent).toBeLessThan(mine);
+  await expect.poll(() => shownTotal(page)).toBe(urgent);
+  const priorities = await rows.evaluateAll((elements) =>
+    elements.map((e) => e.querySelector('[data-priority]')?.getAttribute('data-priority')),
+  );
+  expect(new Set(priorities)).toEqual(new Set(['urgent']));
+
+  // Saved views: an empty name is refused at the field and nothing is stored.
+  await page.getByTestId('queue-view-save').click();
+  await page.getByTestId('queue-view-name').press('Enter');
+  await expect(page.getByTestId('queue-view-name-error')).toHaveText('此项为必填');
+  expect(await callHost(page, 'queue.views.list', {})).toEqual([]);
+  await page.getByTestId('queue-view-name').fill('紧急工单');
+  await page.getByTestId('queue-view-name').press('Enter');
+  await expect(page.getByTestId('queue-view-name')).toBeHidden();
+  await page.getByTestId('queue-reset').click();
+  await expect.poll(() => shownTotal(page)).toBe(mine);
+  // …it comes back after a reload, from the workstation's cache.
+  await page.reload();
+  await expect(page.getByTestId('queue-screen')).toBeVisible();
+  await pick(page, 'queue-views', '紧急工单');
+  await expect.poll(() => shownTotal(page)).toBe(urgent);
+  await expect(page.getByTestId('queue-filter-priority')).toContainText('紧急');
+  await page.screenshot({ path: join(screenshots, 'queue-saved-view.png'), fullPage: true });
+  await page.getByTestId('queue-view-delete').click();
+  await page.getByTestId('queue-view-delete-confirm').click();
+  await expect.poll(() => callHost(page, 'queue.views.list', {})).toEqual([]);
+  await page.getByTestId('queue-reset').click();
+  await expect.poll(() => shownTotal(page)).toBe(mine);
+
+  // The team's queue.
+  await page.getByTestId('queue-tab-team').click();
+  const team = await database.query<{ n: string }>(
+    `SELECT count(*)::text AS n FROM cases WHERE team_id = 'team-t1'`,
+  );
+  await expect.poll(() => shownTotal(page)).toBeLessThanOrEqual(Number(team.rows[0]!.n));
+  await expect(page.getByRole('columnheader', { name: '负责人' })).toBeVisible();
+  await page.screenshot({ path: join(screenshots, 'queue-team.png'), fullPage: true });
+  await page.getByTestId('queue-tab-mine').click();
+  await expect.poll(() => shownTotal(page)).toBe(mine);
+});
+
+test('the queue has no serious accessibility violation', async ({ page }) => {
+  await signIn(page);
+  await expect(page.getByTestId('case-row').first()).toBeVisible();
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => ({
+      id: violation.id,
+      nodes: violation.nodes
+        .map((node) => `${node.target.join(' ')} ${node.any[0]?.message ?? ''}`)
+        .slice(0, 20),
+    }));
+  expect(serious).toEqual([]);
+});
+
+test('the keyboard alone reaches the table and opens a case', async ({ page }) => {
+  await signIn(page);
+  await expect(page.getByTestId('case-row').first()).toBeVisible();
+  await page.getByTestId('queue-search').focus();
+  let focused: { testId: string | null; number: string | null } = { testId: null, number: null };
+  for (let presses = 0; presses < 30 && focused.testId !== 'case-row'; presses++) {
+    await page.keyboard.press('Tab');
+    focused = await page.evaluate(() => {
+      const active = (globalThis as unknown as BrowserGlobals).document.activeElement;
+      return {
+        testId: active?.getAttribute('data-testid') ?? null,
+        number: active?.getAttribute('data-case-number') ?? null,
+      };
+    });
+  }
+  expect(focused.testId).toBe('case-row');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  const second = await page.evaluate(() =>
+    (globalThis as unknown as BrowserGlobals).document.activeElement?.getAttribute(
+      'data-case-number',
+    ),
+  );
+  const thirdRow = page.locator('[data-testid="case-row"][data-index="2"]');
+  expect(second).toBe(await thirdRow.getAttribute('data-case-number'));
+  await page.screenshot({ path: join(screenshots, 'queue-keyboard.png'), fullPage: true });
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('case-detail-number')).toContainText(second!);
+});
