@@ -20,6 +20,7 @@ mkdirSync(screenshots, { recursive: true });
 
 let postgres: Awaited<ReturnType<typeof startPostgres>>;
 let api: Service | null = null;
+let apiPort: number;
 let agentHost: Service | null = null;
 let branchHost: Service | null = null;
 let dataDir: string;
@@ -31,7 +32,8 @@ test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {
   postgres = await startPostgres();
-  api = await startCentralApiProcess(postgres.url, await freePort());
+  apiPort = await freePort();
+  api = await startCentralApiProcess(postgres.url, apiPort);
   dataDir = mkdtempSync(join(tmpdir(), 'cw-e2e-intake-'));
   // One workstation each: the call-center agent's and the branch clerk's.
   agentHost = await startWebHostProcess(api.ready, join(dataDir, 'agent'));
@@ -60,6 +62,7 @@ async function signIn(page: Page, launchUrl: string, username: string) {
 async function chooseOption(page: Page, testId: string, label: string) {
   await page.getByTestId(testId).click();
   await page.locator('.ant-select-dropdown:visible').getByText(label, { exact: true }).click();
+  await expect(page.locator('.ant-select-dropdown:visible')).toHaveCount(0);
 }
 
 test('(a) a stolen-card call is urgent with its reason and deadlines before saving, and gets its number at once', async ({
@@ -188,4 +191,45 @@ test('(b) a walk-in complaint with the identity check and a receipt kept as a PD
   // The print view is the receipt alone: no navigation, no buttons.
   expect(text).not.toContain('打印回执');
   expect(text).not.toContain('我的工单');
+});
+
+test('(d) with the central API down, a screen pop answers from the cache and the number is read out at once', async ({
+  page,
+}) => {
+  await signIn(page, agentHost!.ready, 'agent01');
+  await api!.stop();
+  api = null;
+  await expect(page.getByTestId('sync-state')).toHaveAttribute('data-state', 'offline', {
+    timeout: 30_000,
+  });
+  await page.goto(`${agentHost!.ready}#/call?number=${CALLER.phone}`);
+  const cached = page.getByTestId('customer-cached');
+  await expect(cached).toContainText(CALLER.name);
+  await expect(page.getByTestId('customer-open-cases')).toContainText(stolenCardNumber);
+  await expect(page.getByTestId('intake-customerName')).toHaveValue(CALLER.name);
+
+  // An ID number needs the central API: said plainly, and the intake goes on.
+  await page.getByTestId('intake-identifier-lookup').fill('11010519491231002X');
+  await page.getByTestId('intake-identifier-lookup').press('Enter');
+  await expect(page.getByTestId('customer-lookup-failed')).toHaveAttribute(
+    'data-code',
+    'CUSTOMER_LOOKUP_OFFLINE',
+  );
+  await expect(page.getByTestId('customer-lookup-failed')).toContainText('总行系统暂不可用');
+  await expect(cached).toContainText(CALLER.name);
+
+  await chooseOption(page, 'intake-businessLine', '借记卡/信用卡');
+  await page.getByTestId('intake-description').fill('客户再次来电，询问盗刷款项退回进度');
+  await page.getByTestId('intake-customerExpectation').fill('尽快退回款项');
+  await expect(page.getByTestId('intake-deadlines').locator('li').first()).toBeVisible();
+  await page.screenshot({ path: join(screenshots, 'intake-offline-pop.png'), fullPage: true });
+  await page.getByTestId('intake-customerExpectation').press('Control+Enter');
+  await expect(page.getByTestId('created-case-number')).toHaveText(/^[A-Z0-9]{2,8}-\d{6}-\d{4}$/);
+  await expect(page.getByTestId('intake-created-pending')).toBeVisible();
+
+  api = await startCentralApiProcess(postgres.url, apiPort);
+  await page.getByTestId('sync-now').click();
+  await expect(page.getByTestId('sync-pending')).toHaveAttribute('data-count', '0', {
+    timeout: 30_000,
+  });
 });

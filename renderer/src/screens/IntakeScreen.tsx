@@ -176,6 +176,7 @@ function IntakeForm({
   } | null>(null);
   const [submitting, setSubmitting] = useState(false);
   const [lookup, setLookup] = useState<CustomerLookupState>({ kind: 'idle' });
+  const [lookupFailure, setLookupFailure] = useState<string | null>(null);
   const [preview, setPreview] = useState<IntakePreview | null>(null);
   /** Fields checked as the agent types: after leaving them once, or after a submit. */
   const touched = useRef(new Set<Field>());
@@ -193,8 +194,16 @@ function IntakeForm({
   const runLookup = async (
     query: { phone: string } | { idNumber: string } | { account: string },
   ) => {
+    const previous = lookup;
+    setLookupFailure(null);
     setLookup({ kind: 'searching' });
     const { state, chosen } = await lookupCustomer(query, values.businessLine);
+    if (state.kind === 'failed') {
+      // A refused lookup (offline, say) leaves what the panel already showed in place.
+      setLookup(previous.kind === 'searching' ? { kind: 'idle' } : previous);
+      setLookupFailure(state.code);
+      return;
+    }
     setLookup(state);
     if (chosen) choose(chosen, 'phone' in query ? query.phone : undefined);
     else if (state.kind === 'cached' && state.view && !values.customerName)
@@ -672,6 +681,7 @@ function IntakeForm({
         </Card>
         <CustomerPanel
           state={lookup}
+          failure={lookupFailure}
           onChoose={(customer) => {
             choose(customer);
             void open360(customer.id, values.businessLine).then(setLookup);

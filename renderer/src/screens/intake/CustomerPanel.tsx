@@ -32,12 +32,14 @@ export type CustomerLookupState =
 
 interface Props {
   state: CustomerLookupState;
+  /** The code of the last lookup the workstation refused, shown above what was found before. */
+  failure: string | null;
   onChoose: (customer: CustomerProfile) => void;
   /** A lookup by ID number or account number (the phone one is in the form). */
   onLookup: (query: { idNumber: string } | { account: string }) => void;
 }
 
-export function CustomerPanel({ state, onChoose, onLookup }: Props) {
+export function CustomerPanel({ state, failure, onChoose, onLookup }: Props) {
   const { t } = useTranslation();
   const [identifier, setIdentifier] = useState('');
   const [identifierError, setIdentifierError] = useState<string | null>(null);
@@ -66,6 +68,16 @@ export function CustomerPanel({ state, onChoose, onLookup }: Props) {
         </Space>
       }
     >
+      {failure ? (
+        <Alert
+          type="warning"
+          showIcon
+          data-testid="customer-lookup-failed"
+          data-code={failure}
+          title={lookupErrorText(t, failure)}
+          style={{ marginBottom: 12 }}
+        />
+      ) : null}
       <CustomerBody state={state} onChoose={onChoose} />
       <div className="cw-customer-other-lookup">
         <label htmlFor="intake-identifier-lookup" className="cw-sla-title">
