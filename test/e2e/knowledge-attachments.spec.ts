@@ -17,12 +17,36 @@ import {
   type Service,
 } from '../support/processes';
 
+/**
+ * The browser's globals used inside page.evaluate, as far as this test needs them: the file
+ * is typed with Node's libraries (a DOM reference would leak into every Node file).
+ */
+interface InBrowser {
+  document: {
+    createElement(tag: 'canvas'): {
+      width: number;
+      height: number;
+      getContext(kind: '2d'): {
+        fillStyle: string;
+        font: string;
+        fillRect(x: number, y: number, w: number, h: number): void;
+        fillText(text: string, x: number, y: number): void;
+      } | null;
+      toDataURL(type: string): string;
+    };
+  };
+  DataTransfer: new () => { items: { add(file: unknown): void } };
+  File: new (parts: Uint8Array[], name: string, options: { type: string }) => unknown;
+  getComputedStyle(element: unknown): { opacity: string };
+}
+
 const screenshots = join(process.cwd(), 'artifacts', 'screenshots');
 mkdirSync(screenshots, { recursive: true });
 
 let postgres: Awaited<ReturnType<typeof startPostgres>>;
 let database: pg.Client;
 let api: Service | null = null;
+let apiPort: number;
 let host: Service | null = null;
 let dataDir: string;
 
@@ -32,7 +56,8 @@ test.beforeAll(async () => {
   postgres = await startPostgres();
   database = new pg.Client({ connectionString: postgres.url });
   await database.connect();
-  api = await startCentralApiProcess(postgres.url, await freePort());
+  apiPort = await freePort();
+  api = await startCentralApiProcess(postgres.url, apiPort);
   dataDir = mkdtempSync(join(tmpdir(), 'cw-e2e-knowledge-'));
   host = await startWebHostProcess(api.ready, dataDir);
 });
@@ -71,7 +96,7 @@ async function logComplaint(page: Page) {
 /** A receipt-like PNG drawn by the browser itself (Chinese text included). */
 async function receiptPng(page: Page, label: string): Promise<Buffer> {
   const dataUrl = await page.evaluate((text) => {
-    const canvas = document.createElement('canvas');
+    const canvas = (globalThis as unknown as InBrowser).document.createElement('canvas');
     canvas.width = 480;
     canvas.height = 300;
     const g = canvas.getContext('2d')!;
@@ -99,10 +124,11 @@ async function dropFiles(
   files: { name: string; type: string; base64: string }[],
 ) {
   const transfer = await page.evaluateHandle((list) => {
-    const data = new DataTransfer();
+    const browser = globalThis as unknown as InBrowser;
+    const data = new browser.DataTransfer();
     for (const file of list) {
       const bytes = Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0));
-      data.items.add(new File([bytes], file.name, { type: file.type }));
+      data.items.add(new browser.File([bytes], file.name, { type: file.type }));
     }
     return data;
   }, files);
@@ -115,6 +141,19 @@ test('an agent finds the 盗刷 script, puts it into a note, and attaches the re
   page,
 }) => {
   await signIn(page, host!.ready);
+
+  // On the intake, the panel is there too (no note box yet: copy instead of insert).
+  await page.getByTestId('nav-new-complaint').click();
+  await page.getByTestId('knowledge-open').click();
+  await page.getByRole('searchbox', { name: '搜索知识库' }).fill('冻结');
+  await page.getByTestId('knowledge-hit').first().click();
+  await expect(page.getByTestId('knowledge-body')).toBeVisible();
+  await expect(page.getByTestId('knowledge-insert')).toHaveCount(0);
+  await expect(page.getByTestId('knowledge-copy')).toBeVisible();
+  await page.screenshot({ path: join(screenshots, 'knowledge-intake.png') });
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('knowledge-panel')).toBeHidden();
+
   const number = await logComplaint(page);
   await page.getByTestId('nav-my-cases').click();
   await page.locator(`[data-case-number="${number}"]`).click();
@@ -238,13 +277,48 @@ test('an agent finds the 盗刷 script, puts it into a note, and attaches the re
   const preview = page.getByTestId('attachment-preview-image');
   await expect(preview).toBeVisible();
   await expect
-    .poll(() => preview.evaluate((img) => (img as HTMLImageElement).naturalWidth))
+    .poll(() =>
+      preview.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth),
+    )
     .toBe(480);
   // The dialog's zoom-in animation ends at full opacity.
   await expect
-    .poll(() => page.locator('.ant-modal').evaluate((modal) => getComputedStyle(modal).opacity))
+    .poll(() =>
+      page
+        .locator('.ant-modal')
+        .evaluate((modal) => (globalThis as unknown as InBrowser).getComputedStyle(modal).opacity),
+    )
     .toBe('1');
   await page.screenshot({ path: join(screenshots, 'attachment-preview.png') });
   await page.keyboard.press('Escape');
   await expect(preview).toBeHidden();
+
+  // With the central API down, a file is kept here as 待上传 and goes up once it is back.
+  await api!.stop();
+  api = null;
+  await page.getByTestId('attachments-input').setInputFiles({
+    name: '报案回执.png',
+    mimeType: 'image/png',
+    buffer: await receiptPng(page, '报案回执编号 2026-1123-0088'),
+  });
+  await expect(items).toHaveCount(3);
+  await expect(items.nth(2)).toHaveAttribute('data-state', 'pending');
+  await expect(items.nth(2).getByTestId('attachment-pending')).toHaveText('待上传');
+  // The status bar counts it as waiting.
+  await expect(page.getByTestId('sync-pending')).toHaveAttribute('data-count', '1');
+  await page.getByTestId('attachments-panel').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(screenshots, 'attachment-pending-offline.png') });
+  api = await startCentralApiProcess(postgres.url, apiPort);
+  await expect(items.nth(2)).toHaveAttribute('data-state', 'uploaded', { timeout: 45_000 });
+  await expect(page.getByTestId('sync-pending')).toHaveAttribute('data-count', '0');
+  const afterOutage = await database.query<{ file_name: string }>(
+    `SELECT a.file_name FROM case_attachments a JOIN cases c ON c.id = a.case_id
+      WHERE c.number = $1 ORDER BY a.created_at`,
+    [number],
+  );
+  expect(afterOutage.rows.map((row) => row.file_name)).toEqual([
+    '交易凭证.png',
+    '挂失回执.png',
+    '报案回执.png',
+  ]);
 });

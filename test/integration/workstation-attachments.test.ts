@@ -96,6 +96,8 @@ describe('attachments added on the workstation', () => {
       });
       expect(added).toMatchObject({ state: 'pending', cached: true, size: PNG.length });
       await call(backend, 'sync.now', {}).catch(() => undefined);
+      // Waiting beside the outbox, and counted as waiting.
+      expect((await call(backend, 'sync.status', {})).pending).toBe(1);
       expect(await call(backend, 'attachments.list', { caseId: created.id })).toMatchObject([
         { id: added.id, state: 'pending', fileName: '交易截图.png' },
       ]);
@@ -118,6 +120,7 @@ describe('attachments added on the workstation', () => {
     );
     // Syncing again sends nothing twice: one row, the same bytes and checksum.
     await call(backend, 'sync.now', {});
+    expect((await call(backend, 'sync.status', {})).pending).toBe(0);
     const stored = await serverAttachments(created.id);
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({

@@ -56,6 +56,7 @@ import {
 import { formatDueTime } from '../format';
 import { callWorkstation } from '../workstation';
 import { KnowledgeLauncher } from './knowledge/KnowledgePanel';
+import { KnowledgeLauncher } from './knowledge/KnowledgePanel';
 import {
   CustomerPanel,
   lookupCustomer,
@@ -611,6 +612,7 @@ function IntakeForm({
         </Form>
       </Card>
       <div className="cw-intake-desk-side">
+        <KnowledgeLauncher block />
         <KnowledgeLauncher block />
         <Card
           title={

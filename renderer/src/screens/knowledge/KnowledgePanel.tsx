@@ -36,8 +36,8 @@ const OPEN_KEY = 'F3';
 /** Typing pauses this long before the search runs. */
 const SEARCH_DELAY_MS = 150;
 
-/** A button (and the F3 key) that opens the knowledge panel. */
-export function KnowledgeLauncher() {
+/** A button (and the F3 key) that opens the knowledge panel; `block` fills a side column. */
+export function KnowledgeLauncher({ block = false }: { block?: boolean }) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
 
@@ -56,6 +56,7 @@ export function KnowledgeLauncher() {
     <>
       <Button
         icon={<BookOutlined />}
+        block={block}
         onClick={() => setOpen(true)}
         aria-keyshortcuts={OPEN_KEY}
         title={t('knowledgePanel.openWithKey')}

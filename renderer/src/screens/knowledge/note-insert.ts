@@ -1,8 +1,8 @@
-// How the knowledge panel reaches the note box of the page it was opened on: the note form
-// registers itself as the target while it is on screen, and the panel's "插入到备注" hands
-// the text over. With no note box on screen (the intake) the panel offers to copy instead.
-// A tiny external store rather than a context: there is one note box at a time, and the
-// pages need no provider around them.
+// How the knowledge panel reaches the text box a script should go to: the case's note form
+// (or any box that takes scripts, such as a notice) registers itself while it is on screen,
+// and the panel's "插入到备注" hands the text over. With no box on screen (the intake) the
+// panel offers to copy instead. A tiny external store rather than a context: the pages need
+// no provider around them, and a dialog's box opened over the page takes over until it closes.
 import {
   useEffect,
   useRef,
@@ -15,11 +15,13 @@ import type { GetRef, Input } from 'antd';
 
 type Insert = (text: string) => void;
 
-let target: Insert | null = null;
+/** Registered boxes, newest last: a box that opens over another (a dialog) takes over. */
+let targets: Insert[] = [];
 const listeners = new Set<() => void>();
+const currentTarget = () => targets.at(-1) ?? null;
 
-function setTarget(next: Insert | null): void {
-  target = next;
+function setTargets(next: Insert[]): void {
+  targets = next;
   for (const listener of listeners) listener();
 }
 
@@ -47,18 +49,15 @@ export function useNoteInsertTarget(
       latest.current((current) => appendToNote(current, text));
       window.setTimeout(() => noteBox.current?.focus({ cursor: 'end' }), 0);
     };
-    setTarget(registered);
-    return () => {
-      if (target === registered) setTarget(null);
-    };
+    setTargets([...targets, registered]);
+    return () => setTargets(targets.filter((insert) => insert !== registered));
   }, []);
   return noteBox;
 }
 
 /** Inserts into the note box on screen; null when there is none. */
 export function useNoteInsert(): Insert | null {
-  const current = useSyncExternalStore(subscribe, () => target);
-  return current;
+  return useSyncExternalStore(subscribe, currentTarget);
 }
 
 /** The note's text with an inserted passage appended as its own paragraph. */
