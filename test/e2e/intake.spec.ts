@@ -74,19 +74,33 @@ test('(a) a stolen-card call is urgent with its reason and deadlines before savi
   await expect(page.getByTestId('intake-screen')).toHaveAttribute('data-mode', 'phone');
   await expect(page.getByTestId('intake-customerPhone')).toBeFocused();
   await page.keyboard.type(CALLER.phone);
-  await page.keyboard.press('Tab');
-  await expect(page.getByTestId('intake-lookup')).toBeFocused();
+  // Enter in the phone field looks the caller up; Tab then goes through the lookup button.
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('customer-none')).toBeVisible();
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('intake-lookup')).toBeFocused();
   await page.keyboard.press('Tab');
   await expect(page.getByTestId('intake-customerName')).toBeFocused();
   await page.keyboard.type(CALLER.name);
 
-  await chooseOption(page, 'intake-businessLine', '借记卡/信用卡');
-  await page
-    .getByTestId('intake-description')
-    .fill('客户来电称信用卡被盗刷，凌晨在境外网站产生两笔消费');
-  await page.getByTestId('intake-customerExpectation').fill('立即冻结卡片，退回被盗刷的款项');
+  // Channel and type keep their defaults (电话热线, 投诉); the business line by arrow keys.
+  await page.keyboard.press('Tab');
+  await expect(page.locator('#intake-field-channel')).toBeFocused();
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await expect(page.locator('#intake-field-businessLine')).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('intake-businessLine')).toContainText('借记卡/信用卡');
+  await page.keyboard.press('Tab');
+  await expect(page.locator('#intake-field-problemAt')).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('intake-description')).toBeFocused();
+  await page.keyboard.type('客户来电称信用卡被盗刷，凌晨在境外网站产生两笔消费');
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('intake-customerExpectation')).toBeFocused();
+  await page.keyboard.type('立即冻结卡片，退回被盗刷的款项');
 
   const risk = page.getByTestId('intake-risk-keywords');
   await expect(risk).toHaveAttribute('data-keywords', /盗刷/);

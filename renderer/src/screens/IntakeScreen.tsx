@@ -431,6 +431,11 @@ function IntakeForm({
                     value={values.customerPhone}
                     onChange={(e) => change('customerPhone', e.target.value)}
                     onBlur={() => blur('customerPhone')}
+                    onPressEnter={(e) => {
+                      // The caller's number first: Enter here looks them up, it does not save.
+                      e.preventDefault();
+                      lookupByPhone();
+                    }}
                   />
                   <Button
                     icon={<SearchOutlined />}
