@@ -56,7 +56,6 @@ import {
 import { formatDueTime } from '../format';
 import { callWorkstation } from '../workstation';
 import { KnowledgeLauncher } from './knowledge/KnowledgePanel';
-import { KnowledgeLauncher } from './knowledge/KnowledgePanel';
 import {
   CustomerPanel,
   lookupCustomer,
@@ -617,7 +616,6 @@ function IntakeForm({
         </Form>
       </Card>
       <div className="cw-intake-desk-side">
-        <KnowledgeLauncher block />
         <KnowledgeLauncher block />
         <Card
           title={
