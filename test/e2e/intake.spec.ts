@@ -93,6 +93,7 @@ test('(a) a stolen-card call is urgent with its reason and deadlines before savi
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('intake-businessLine')).toContainText('借记卡/信用卡');
+  await expect(page.locator('.ant-select-dropdown:visible')).toHaveCount(0);
   await page.keyboard.press('Tab');
   await expect(page.locator('#intake-field-problemAt')).toBeFocused();
   await page.keyboard.press('Tab');
@@ -151,6 +152,12 @@ test('(e) a screen pop by phone number opens the caller’s 360 and a prefilled 
   await expect(page.getByTestId('customer-merge-suggestion')).toContainText(stolenCardNumber);
   await page.keyboard.press('Escape');
   await page.screenshot({ path: join(screenshots, 'intake-screen-pop.png'), fullPage: true });
+  // The same desk in English: every label translated.
+  await page.getByTestId('header-user').locator('..').getByText('English', { exact: true }).click();
+  await expect(page.getByTestId('customer-panel')).toContainText('Customer 360');
+  await page.screenshot({ path: join(screenshots, 'intake-screen-pop-en.png'), fullPage: true });
+  await page.getByTestId('header-user').locator('..').getByText('中文', { exact: true }).click();
+  await expect(page.getByTestId('customer-panel')).toContainText('客户视图');
 
   // A malformed number opens an empty intake, never a lookup of it.
   await page.goto(`${agentHost!.ready}#/call?number=${encodeURIComponent('1390000<script>')}`);
