@@ -234,6 +234,23 @@ test('an agent finds the 盗刷 script, puts it into a note, and attaches the re
     )
     .toEqual([script]);
 
+  // A progress update to the customer takes a script too: from the dialog, into its text.
+  await page.getByTestId('action-RECORD_PROGRESS_UPDATE').click();
+  await expect(page.getByTestId('event-form')).toBeVisible();
+  await page.getByTestId('notice-knowledge-open').click();
+  await expect(panel).toBeVisible();
+  await page.getByRole('searchbox', { name: '搜索知识库' }).fill('安抚');
+  await page.locator('[data-testid="knowledge-hit"][data-kind="script"]').first().click();
+  const noticeScript = (await body.textContent())!;
+  await expect(page.getByTestId('knowledge-insert')).toHaveText('插入到通知内容');
+  await page.screenshot({ path: join(screenshots, 'knowledge-over-notice.png') });
+  await page.getByTestId('knowledge-insert').click();
+  await expect(panel).toBeHidden();
+  await expect(page.getByTestId('event-field-summary')).toHaveValue(noticeScript);
+  await page.screenshot({ path: join(screenshots, 'notice-with-script.png') });
+  await page.getByTestId('event-cancel').click();
+  await expect(page.getByTestId('event-form')).toBeHidden();
+
   // A photo of the receipt, chosen with the file picker: listed, uploaded, previewed.
   const photo = await receiptPng(page, '卡号：6222 **** **** 0431');
   await page.getByTestId('attachments-input').setInputFiles({

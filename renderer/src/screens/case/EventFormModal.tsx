@@ -56,6 +56,7 @@ import {
 } from '../../event-forms';
 import { formatDateTime, formatDueTime, formatMoney, pickerNow } from '../../format';
 import { callWorkstation } from '../../workstation';
+import { NoticeScriptTarget } from '../knowledge/NoticeScriptTarget';
 import { useCaseDirectory } from './common';
 
 const TEXT_MAX = 4000;
@@ -179,6 +180,7 @@ export function EventFormModal({ type, detail, onDone, onClosed }: Props) {
             {fields.map((spec) => (
               <EventField key={spec.name} type={type} spec={spec} detail={detail} form={form} />
             ))}
+            <NoticeScriptTarget type={type} form={form} />
           </Form>
         )}
       </div>

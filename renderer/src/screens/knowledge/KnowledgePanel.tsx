@@ -28,7 +28,7 @@ import {
 import { translateError } from '../../errors';
 import { formatDateTime } from '../../format';
 import { callWorkstation } from '../../workstation';
-import { useNoteInsert } from './note-insert';
+import { onKnowledgePanelRequested, useInsertTargetNow } from './note-insert';
 import './knowledge.css';
 
 /** The key that opens the panel wherever a launcher is on screen (as in many desk tools). */
@@ -49,7 +49,11 @@ export function KnowledgeLauncher({ block = false }: { block?: boolean }) {
       setOpen(true);
     };
     window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    const stopListening = onKnowledgePanelRequested(() => setOpen(true));
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      stopListening();
+    };
   }, []);
 
   return (
@@ -137,6 +141,8 @@ export function KnowledgePanel({ open, onClose }: { open: boolean; onClose: () =
       open={open}
       onClose={onClose}
       placement="right"
+      // Above a dialog (a notice being written) that asked for it.
+      zIndex={1100}
       size={560}
       title={
         <Space>
@@ -149,6 +155,8 @@ export function KnowledgePanel({ open, onClose }: { open: boolean; onClose: () =
       afterOpenChange={(visible) => {
         if (visible && !article) searchBox.current?.focus();
         if (visible) setRefocusTrigger(true);
+        // Opened again, it starts at the results (the last search kept), not an old article.
+        else setArticle(null);
       }}
       data-testid="knowledge-panel"
       rootClassName="cw-knowledge-drawer"
@@ -281,7 +289,7 @@ function ArticleView({
 }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const insert = useNoteInsert();
+  const target = useInsertTargetNow();
   const backButton = useRef<HTMLButtonElement | null>(null);
 
   useEffect(() => {
@@ -289,11 +297,11 @@ function ArticleView({
   }, [article.id]);
 
   const insertIntoNote = useCallback(() => {
-    if (!insert) return;
-    insert(article.body);
-    void message.success(t('knowledgePanel.inserted'));
+    if (!target) return;
+    target.insert(article.body);
+    void message.success(t(`knowledgePanel.insertedInto.${target.kind}`));
     onInserted();
-  }, [insert, article.body, message, t, onInserted]);
+  }, [target, article.body, message, t, onInserted]);
 
   const copy = async () => {
     await navigator.clipboard.writeText(article.body);
@@ -343,21 +351,21 @@ function ArticleView({
         </div>
       ) : null}
       <Space wrap>
-        {insert ? (
+        {target ? (
           <Button
             type="primary"
             icon={<EditOutlined />}
             onClick={insertIntoNote}
             data-testid="knowledge-insert"
           >
-            {t('knowledgePanel.insertIntoNote')}
+            {t(`knowledgePanel.insertInto.${target.kind}`)}
           </Button>
         ) : null}
         <Button icon={<CopyOutlined />} onClick={() => void copy()} data-testid="knowledge-copy">
           {t('knowledgePanel.copy')}
         </Button>
       </Space>
-      {insert ? null : (
+      {target ? null : (
         <Typography.Paragraph type="secondary" style={{ marginTop: 8, fontSize: 12 }}>
           {t('knowledgePanel.noNoteTarget')}
         </Typography.Paragraph>
