@@ -8,6 +8,11 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import type { CaseRecord } from '../../shared/case-views';
+import { BUSINESS_LINES, CHANNELS, type CaseIntake } from '../../shared/domain';
+import { registerCase } from '../../shared/intake';
+import { openCacheDb } from '../../main/backend/cache-db';
+import { catchUpCaseQueue, deferCaseQueueIndex } from '../../main/backend/case-queue';
 import { startPostgres } from '../support/postgres';
 import {
   freePort,
@@ -51,8 +56,8 @@ test.afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function signIn(page: Page) {
-  await page.goto(host!.ready);
+async function signIn(page: Page, launchUrl = host!.ready) {
+  await page.goto(launchUrl);
   const username = page.getByTestId('signin-username');
   await expect(username.or(page.getByTestId('nav-my-cases'))).toBeVisible();
   if (await username.isVisible()) {
@@ -252,4 +257,120 @@ test('the keyboard alone reaches the table and opens a case', async ({ page }) =
   await page.screenshot({ path: join(screenshots, 'queue-keyboard.png'), fullPage: true });
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('case-detail-number')).toContainText(second!);
+});
+
+/**
+ * A workstation cache already holding `count` of agent01's cases, as a long bootstrap would
+ * leave it: a few lifecycles registered through the shared rules, copied with new ids,
+ * numbers, customers, channels and business lines, then indexed.
+ */
+function seedCache(file: string, count: number): void {
+  const db = openCacheDb(file);
+  const complaints = ['银行卡被冻结，工资无法取出', '转账显示失败但已扣款', '年费未经同意扣除'];
+  const templates = [10 * 60_000, 5 * 3_600_000, 3 * 86_400_000, 20 * 86_400_000].flatMap((ageMs) =>
+    complaints.map((description) => {
+      const receivedAt = new Date(Date.now() - ageMs).toISOString();
+      const intake: CaseIntake = {
+        customerName: '客户',
+        customerPhone: '13900001111',
+        channel: 'phone',
+        type: 'complaint',
+        businessLine: 'payment',
+        description,
+        customerExpectation: '尽快处理',
+      };
+      const { state, context } = registerCase({
+        caseId: crypto.randomUUID(),
+        intake,
+        actor: { userId: 'u-agent01', role: 'agent' },
+        receivedAt,
+      });
+      return { intake, state, context, receivedAt };
+    }),
+  );
+  const surnames = [...'王李张刘陈杨黄赵吴周'];
+  const given = [...'伟芳敏静丽强磊军洋勇'];
+  const insert = db.prepare(
+    `INSERT INTO cases (id, number, owner_id, updated_at, server_json, view_json, pending)
+     VALUES (?, ?, ?, ?, ?, ?, 0)`,
+  );
+  deferCaseQueueIndex(db, true);
+  db.transaction(() => {
+    for (let i = 0; i < count; i++) {
+      const template = templates[i % templates.length]!;
+      const id = crypto.randomUUID();
+      const record: CaseRecord = {
+        ...template.intake,
+        id,
+        number: `BJZ9-261101-${String(i).padStart(6, '0')}`,
+        customerName: surnames[i % 10]! + given[(i * 7) % 10]! + given[(i * 3) % 10]!,
+        customerPhone: `139${String(i).padStart(8, '0')}`,
+        channel: CHANNELS[i % CHANNELS.length]!,
+        businessLine: BUSINESS_LINES[i % BUSINESS_LINES.length]!,
+        status: template.state,
+        lifecycle: { ...template.context, caseId: id },
+        priority: template.context.priority,
+        ownerId: 'u-agent01',
+        ownerName: '王晓梅',
+        teamId: 'team-t1',
+        branchId: 'branch-bj',
+        createdAt: template.receivedAt,
+        updatedAt: template.receivedAt,
+        version: 1,
+      };
+      const json = JSON.stringify(record);
+      insert.run(id, record.number, 'u-agent01', record.updatedAt, json, json);
+    }
+  })();
+  deferCaseQueueIndex(db, false);
+  while (catchUpCaseQueue(db, 10_000) > 0);
+  // agent01 was here last: signing in keeps the cache and pulls the server's cases on top.
+  db.prepare(`INSERT INTO meta (key, value) VALUES ('userId', 'u-agent01')`).run();
+  db.close();
+}
+
+test('with 100,000 cached cases the table keeps a small DOM and any window shows at once', async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  const dir = mkdtempSync(join(tmpdir(), 'cw-e2e-queue-100k-'));
+  seedCache(join(dir, 'cache.sqlite'), 100_000);
+  const scaleHost = await startWebHostProcess(api!.ready, dir);
+  try {
+    await signIn(page, scaleHost.ready);
+    // The cached cases, and the server's pulled on top once the first pull is done.
+    const total = 100_000 + (await serverCount('true'));
+    await expect.poll(() => shownTotal(page), { timeout: 60_000 }).toBe(total);
+    await expect(page.getByTestId('sync-pending')).toHaveAttribute('data-count', '0');
+    await expect(page.getByTestId('case-row').first()).toBeVisible();
+    // Only the rows in view (and a few around them) are in the page.
+    expect(await page.locator('[role="row"][data-index]').count()).toBeLessThan(60);
+
+    // The keyboard's End goes to the last case: its window is read and shown at once.
+    await page.getByTestId('case-row').first().focus();
+    const started = Date.now();
+    await page.keyboard.press('End');
+    const lastRow = page.locator(`[data-testid="case-row"][data-index="${total - 1}"]`);
+    await expect(lastRow).toBeVisible();
+    await expect(lastRow).toBeFocused();
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(await page.locator('[role="row"][data-index]').count()).toBeLessThan(60);
+
+    // Dragged to the middle: the rows there arrive.
+    await page.getByTestId('queue-scroller').evaluate((scroller) => {
+      scroller.scrollTop = scroller.scrollHeight / 2;
+    });
+    await expect(
+      page.locator(`[data-testid="case-row"][data-index="${Math.floor(total / 2)}"]`),
+    ).toBeVisible();
+    await page.screenshot({ path: join(screenshots, 'queue-100k.png'), fullPage: true });
+
+    // A two-character search over all of them.
+    await page.getByTestId('queue-search').fill('冻结');
+    await expect.poll(() => shownTotal(page)).toBeLessThan(total);
+    expect(await shownTotal(page)).toBeGreaterThanOrEqual(Math.floor(100_000 / 3));
+  } finally {
+    await scaleHost.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

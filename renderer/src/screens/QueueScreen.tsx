@@ -325,13 +325,16 @@ export function QueueScreen({ session, onOpenCase, onNewComplaint }: Props) {
           windows={windows}
           scope={selection.scope}
           sort={selection.sort}
-          label={t('queue.tableLabel', { queue: scopeLabel, count: total ?? 0 })}
+          label={t('queue.tableLabel', {
+            queue: scopeLabel,
+            formatted: (total ?? 0).toLocaleString(),
+          })}
           empty={empty}
           onOpenCase={onOpenCase}
         />
         <div className="cw-queue-footer">
           <span data-testid="queue-total" data-count={total ?? ''} aria-live="polite">
-            {total === null ? '' : t('queue.total', { count: total })}
+            {total === null ? '' : t('queue.total', { formatted: total.toLocaleString() })}
           </span>
         </div>
       </Card>

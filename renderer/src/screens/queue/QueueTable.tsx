@@ -38,7 +38,8 @@ export function QueueTable({ windows, scope, sort, label, empty, onOpenCase }: P
   const { t } = useTranslation();
   const scroller = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState(0);
-  const focusActive = useRef(false);
+  /** When a key asked for the current row to take focus (ms), until it has. */
+  const focusActive = useRef<number | null>(null);
   const count = windows.total ?? 0;
 
   const virtualizer = useVirtualizer({
@@ -55,16 +56,24 @@ export function QueueTable({ windows, scope, sort, label, empty, onOpenCase }: P
 
   // The current row never points past the end after the queue shrank.
   const current = Math.min(active, Math.max(count - 1, 0));
+  // After a key moved the current row, focus follows it once it is rendered: a jump far
+  // away (End) renders it only after the scroll, a moment later.
   useEffect(() => {
-    if (!focusActive.current) return;
-    focusActive.current = false;
-    scroller.current?.querySelector<HTMLElement>(`[data-index="${current}"]`)?.focus();
+    if (focusActive.current === null) return;
+    if (Date.now() - focusActive.current > 2_000) {
+      focusActive.current = null;
+      return;
+    }
+    const row = scroller.current?.querySelector<HTMLElement>(`[data-index="${current}"]`);
+    if (!row) return;
+    focusActive.current = null;
+    row.focus();
   });
 
   const moveTo = (index: number) => {
     const next = Math.max(0, Math.min(count - 1, index));
     setActive(next);
-    focusActive.current = true;
+    focusActive.current = Date.now();
     virtualizer.scrollToIndex(next, { align: 'auto' });
   };
 
@@ -210,7 +219,9 @@ export function QueueTable({ windows, scope, sort, label, empty, onOpenCase }: P
                 const row = windows.rowAt(item.index);
                 return (
                   <div
-                    key={row?.id ?? `loading-${item.index}`}
+                    // By position: a row stays the same element (and keeps focus) when its
+                    // window arrives after a jump.
+                    key={item.index}
                     role="row"
                     aria-rowindex={item.index + 2}
                     data-index={item.index}
