@@ -847,7 +847,7 @@ const zhCN = {
     filtersLabel: '筛选条件',
     filters: { status: '状态', priority: '优先级', channel: '渠道', businessLine: '业务类别', sla: '时效' },
     searchLabel: '搜索工单',
-    searchPlaceholder: '编号、客户、手机尾号、描述或备注',
+    searchPlaceholder: '搜索编号、客户、描述或备注',
     sortLabel: '排序方式',
     sorts: { nextDue: '按截止时间', updated: '按最近更新', priority: '按优先级' },
     reset: '清除筛选',
