@@ -26,6 +26,7 @@ export function useQueueWindows(selection: QueueSelection): QueueWindows {
   const key = JSON.stringify(selection);
   const windows = useRef(new Map<number, QueueRow[]>());
   const inFlight = useRef(new Set<number>());
+  const readAgain = useRef(new Set<number>());
   // Answers to an older selection are dropped: the agent changed the filter meanwhile.
   const generation = useRef(0);
   const selectionRef = useRef(selection);
@@ -35,7 +36,12 @@ export function useQueueWindows(selection: QueueSelection): QueueWindows {
   const [, rerender] = useReducer((n: number) => n + 1, 0);
 
   const fetchWindow = useCallback((index: number, replace: boolean) => {
-    if (inFlight.current.has(index) || (!replace && windows.current.has(index))) return;
+    if (inFlight.current.has(index)) {
+      // The answer on its way may predate the change: read the window once more after it.
+      if (replace) readAgain.current.add(index);
+      return;
+    }
+    if (!replace && windows.current.has(index)) return;
     const asked = generation.current;
     inFlight.current.add(index);
     callWorkstation('cases.queue', {
@@ -58,6 +64,7 @@ export function useQueueWindows(selection: QueueSelection): QueueWindows {
         inFlight.current.delete(index);
         setLoading(inFlight.current.size > 0);
         rerender();
+        if (readAgain.current.delete(index)) fetchWindow(index, true);
       });
   }, []);
 
@@ -66,6 +73,7 @@ export function useQueueWindows(selection: QueueSelection): QueueWindows {
     generation.current += 1;
     windows.current = new Map();
     inFlight.current = new Set();
+    readAgain.current = new Set();
     setTotal(null);
     setLoading(true);
     fetchWindow(0, true);
