@@ -1776,7 +1776,7 @@ const en: Messages = {
     filtersLabel: 'Filters',
     filters: { status: 'Status', priority: 'Priority', channel: 'Channel', businessLine: 'Business line', sla: 'SLA' },
     searchLabel: 'Search cases',
-    searchPlaceholder: 'Number, customer, last phone digits, description or notes',
+    searchPlaceholder: 'Search number, customer, notes',
     sortLabel: 'Sort by',
     sorts: { nextDue: 'Next deadline', updated: 'Last update', priority: 'Priority' },
     reset: 'Clear filters',

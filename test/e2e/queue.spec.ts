@@ -214,6 +214,17 @@ test('the queue: next deadline first, filters, 2-character search, saved views, 
   await expect.poll(() => shownTotal(page)).toBe(mine);
 });
 
+test('the queue reads in English too', async ({ page }) => {
+  await signIn(page);
+  await page.getByTestId('language-en').click();
+  await expect(page.getByTestId('queue-tab-team')).toContainText("My team's queue");
+  await expect(page.getByTestId('case-table')).toContainText('SLA countdown');
+  await expect(page.locator('[data-sla="breached"]').first()).toContainText(/Overdue by/);
+  await page.screenshot({ path: join(screenshots, 'queue-en.png'), fullPage: true });
+  await page.getByTestId('language-zh-CN').click();
+  await expect(page.getByTestId('queue-tab-team')).toContainText('团队队列');
+});
+
 test('the queue has no serious accessibility violation', async ({ page }) => {
   await signIn(page);
   await expect(page.getByTestId('case-row').first()).toBeVisible();

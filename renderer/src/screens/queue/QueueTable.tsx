@@ -103,7 +103,7 @@ export function QueueTable({ windows, scope, sort, label, empty, onOpenCase }: P
   const columns: Column[] = [
     {
       key: 'number',
-      width: 'minmax(210px, 1.3fr)',
+      width: 'minmax(190px, 1fr)',
       render: (row) => (
         <span className="cw-queue-number">
           <span className="cw-mono" data-testid="case-row-number">
@@ -124,7 +124,7 @@ export function QueueTable({ windows, scope, sort, label, empty, onOpenCase }: P
       ),
     },
     { key: 'priority', width: '76px', render: (row) => <PriorityTag priority={row.priority} /> },
-    { key: 'status', width: '112px', render: (row) => <StatusBadge status={row.status} /> },
+    { key: 'status', width: '150px', render: (row) => <StatusBadge status={row.status} /> },
     {
       key: 'channel',
       width: '132px',
