@@ -3,7 +3,7 @@
 import type { TFunction } from 'i18next';
 import { describe, expect, it } from 'vitest';
 import type { QueueRow } from '../../shared/queue';
-import { formatSpan, liveSlaState } from '../../renderer/src/screens/queue/SlaCountdown';
+import { formatSpan, liveSlaState } from '../../renderer/src/screens/queue/sla-state';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
