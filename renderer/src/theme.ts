@@ -22,6 +22,11 @@ export const theme: ThemeConfig = {
     controlItemBgActive: '#e6eef8',
     controlItemBgActiveHover: '#dae6f5',
     controlItemBgHover: '#f2f5f9',
+    // Secondary text, placeholders and danger at WCAG AA contrast (antd's defaults are lighter).
+    colorTextDescription: 'rgba(0, 0, 0, 0.62)',
+    colorTextTertiary: 'rgba(0, 0, 0, 0.62)',
+    colorTextPlaceholder: 'rgba(0, 0, 0, 0.56)',
+    colorError: '#c4161c',
   },
   components: {
     Layout: {

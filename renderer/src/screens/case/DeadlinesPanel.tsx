@@ -199,6 +199,7 @@ function DeadlineRow({
           size="small"
           strokeColor={STROKES[state]}
           className="cw-deadline-bar"
+          aria-label={`${t(`deadlines.kinds.${deadline.kind}`)} · ${t(`deadlines.states.${state}`)}`}
         />
       )}
     </div>
