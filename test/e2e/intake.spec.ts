@@ -94,6 +94,9 @@ test('(a) a stolen-card call is urgent with its reason and deadlines before savi
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('intake-businessLine')).toContainText('借记卡/信用卡');
   await expect(page.locator('.ant-select-dropdown:visible')).toHaveCount(0);
+  // The choice is made and the list closed, with the focus still on the select (a slow
+  // machine is still closing the list's animation otherwise).
+  await expect(page.locator('#intake-field-businessLine')).toBeFocused();
   await page.keyboard.press('Tab');
   await expect(page.locator('#intake-field-problemAt')).toBeFocused();
   await page.keyboard.press('Tab');
