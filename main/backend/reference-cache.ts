@@ -1,9 +1,8 @@
 // The reference data a workstation keeps so that it works offline as it does online: the
 // deadline rules in force (the policy and calendar an administrator chose on the server)
 // and the published knowledge base, searched here with the same ranking as the server's.
-import { CN_CALENDAR } from '../../shared/clock/default-calendars';
 import { createWorkCalendar, type WorkCalendar } from '../../shared/clock/calendar';
-import { CN_CBIRC_2020, type DeadlinePolicy } from '../../shared/clock/policies';
+import type { DeadlinePolicy } from '../../shared/clock/policies';
 import {
   KnowledgeArticle,
   knowledgeExcerpt,
@@ -14,6 +13,7 @@ import {
 } from '../../shared/knowledge';
 import { DeadlineRules } from '../../shared/reference-data';
 import type { CacheDb } from './cache-db';
+import { CHINA_RULES } from './case-queue';
 import type { CentralApiClient } from './central-api-client';
 
 const DEADLINE_RULES_KEY = 'deadline-rules';
@@ -30,12 +30,7 @@ export interface RulesInForce {
   version: string | null;
 }
 
-const DEFAULT_RULES: RulesInForce = {
-  policy: CN_CBIRC_2020,
-  calendar: CN_CALENDAR,
-  source: 'default',
-  version: null,
-};
+const DEFAULT_RULES: RulesInForce = { ...CHINA_RULES, source: 'default', version: null };
 
 export class ReferenceCache {
   private rules: RulesInForce | null = null;
@@ -74,15 +69,20 @@ export class ReferenceCache {
 
   saveDeadlineRules(rules: DeadlineRules): boolean {
     if (rules.version === this.deadlineRules().version) return false;
-    // Checked before it is kept: a calendar the engine cannot build must not replace one it can.
-    createWorkCalendar(rules.calendar.calendar);
+    // Built before it is kept: a calendar the engine cannot build must not replace one it can.
+    const inForce: RulesInForce = {
+      policy: rules.policy.policy,
+      calendar: createWorkCalendar(rules.calendar.calendar),
+      source: 'server',
+      version: rules.version,
+    };
     this.db
       .prepare(
         `INSERT INTO reference_data (key, version, data_json) VALUES (?, ?, ?)
          ON CONFLICT (key) DO UPDATE SET version = excluded.version, data_json = excluded.data_json`,
       )
       .run(DEADLINE_RULES_KEY, rules.version, JSON.stringify(rules));
-    this.loadDeadlineRules();
+    this.rules = inForce;
     return true;
   }
 

@@ -3,10 +3,11 @@
 // central API up, then the whole of it with the API stopped, synced once it is back
 // (checked in PostgreSQL itself).
 import { expect, test, type Page } from '@playwright/test';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { SCREENSHOTS, signIn } from '../support/e2e-desk';
 import { startPostgres } from '../support/postgres';
 import {
   freePort,
@@ -14,9 +15,6 @@ import {
   startWebHostProcess,
   type Service,
 } from '../support/processes';
-
-const screenshots = join(process.cwd(), 'artifacts', 'screenshots');
-mkdirSync(screenshots, { recursive: true });
 
 let postgres: Awaited<ReturnType<typeof startPostgres>>;
 let database: pg.Client;
@@ -44,17 +42,6 @@ test.afterAll(async () => {
   await postgres?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-async function signIn(page: Page) {
-  await page.goto(host!.ready);
-  const signInForm = page.getByTestId('signin-username');
-  await expect(signInForm.or(page.getByTestId('nav-my-cases'))).toBeVisible();
-  if (!(await signInForm.isVisible())) return;
-  await signInForm.fill('agent01');
-  await page.getByTestId('signin-password').fill('demo1234');
-  await page.getByTestId('signin-submit').click();
-  await expect(page.getByTestId('nav-my-cases')).toBeVisible();
-}
 
 /** Logs a phone complaint and opens it; answers its number. */
 async function logAndOpen(page: Page, description: string): Promise<string> {
@@ -120,21 +107,21 @@ async function serverStatus(number: string): Promise<string | undefined> {
 }
 
 test('(c) resolve, notify, a satisfaction score of 2 reopens the case', async ({ page }) => {
-  await signIn(page);
+  await signIn(page, host!.ready);
   const number = await logAndOpen(page, '信用卡年费已申请减免仍被扣收');
   await resolveNotifyAndRateTwo(page);
-  await page.screenshot({ path: join(screenshots, 'closure-reopened.png') });
+  await page.screenshot({ path: join(SCREENSHOTS, 'closure-reopened.png') });
   await expect.poll(() => serverStatus(number), { timeout: 15_000 }).toBe('reopened');
 });
 
 test('(d) the same with the central API stopped, synced once it is back', async ({ page }) => {
-  await signIn(page);
+  await signIn(page, host!.ready);
   await api!.stop();
   api = null;
   await expect(page.getByTestId('offline-banner')).toBeVisible({ timeout: 20_000 });
   const number = await logAndOpen(page, '信用卡年费重复扣收两次');
   await resolveNotifyAndRateTwo(page);
-  await page.screenshot({ path: join(screenshots, 'closure-reopened-offline.png') });
+  await page.screenshot({ path: join(SCREENSHOTS, 'closure-reopened-offline.png') });
   expect(await serverStatus(number)).toBeUndefined();
 
   api = await startCentralApiProcess(postgres.url, apiPort);

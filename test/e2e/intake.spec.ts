@@ -4,9 +4,10 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SCREENSHOTS, signIn } from '../support/e2e-desk';
 import { startPostgres } from '../support/postgres';
 import {
   freePort,
@@ -14,9 +15,6 @@ import {
   startWebHostProcess,
   type Service,
 } from '../support/processes';
-
-const screenshots = join(process.cwd(), 'artifacts', 'screenshots');
-mkdirSync(screenshots, { recursive: true });
 
 let postgres: Awaited<ReturnType<typeof startPostgres>>;
 let api: Service | null = null;
@@ -47,17 +45,6 @@ test.afterAll(async () => {
   await postgres?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-async function signIn(page: Page, launchUrl: string, username: string) {
-  await page.goto(launchUrl);
-  const signInForm = page.getByTestId('signin-username');
-  await expect(signInForm.or(page.getByTestId('nav-my-cases'))).toBeVisible();
-  if (!(await signInForm.isVisible())) return;
-  await signInForm.fill(username);
-  await page.getByTestId('signin-password').fill('demo1234');
-  await page.getByTestId('signin-submit').click();
-  await expect(page.getByTestId('nav-my-cases')).toBeVisible();
-}
 
 async function chooseOption(page: Page, testId: string, label: string) {
   await page.getByTestId(testId).click();
@@ -124,7 +111,7 @@ test('(a) a stolen-card call is urgent with its reason and deadlines before savi
   expect(
     blocking.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
   ).toEqual([]);
-  await page.screenshot({ path: join(screenshots, 'intake-phone-urgent.png'), fullPage: true });
+  await page.screenshot({ path: join(SCREENSHOTS, 'intake-phone-urgent.png'), fullPage: true });
 
   // Ctrl+Enter in the multi-line field saves.
   await page.getByTestId('intake-customerExpectation').press('Control+Enter');
@@ -135,7 +122,7 @@ test('(a) a stolen-card call is urgent with its reason and deadlines before savi
     'data-priority',
     'urgent',
   );
-  await page.screenshot({ path: join(screenshots, 'intake-phone-created.png'), fullPage: true });
+  await page.screenshot({ path: join(SCREENSHOTS, 'intake-phone-created.png'), fullPage: true });
   // Synced before the screen pop looks the caller up on the central API.
   await expect(page.getByTestId('sync-pending')).toHaveAttribute('data-count', '0');
 });
@@ -154,11 +141,11 @@ test('(e) a screen pop by phone number opens the caller’s 360 and a prefilled 
   await chooseOption(page, 'intake-businessLine', '借记卡/信用卡');
   await expect(page.getByTestId('customer-merge-suggestion')).toContainText(stolenCardNumber);
   await page.keyboard.press('Escape');
-  await page.screenshot({ path: join(screenshots, 'intake-screen-pop.png'), fullPage: true });
+  await page.screenshot({ path: join(SCREENSHOTS, 'intake-screen-pop.png'), fullPage: true });
   // The same desk in English: every label translated.
   await page.getByTestId('header-user').locator('..').getByText('English', { exact: true }).click();
   await expect(page.getByTestId('customer-panel')).toContainText('Customer 360');
-  await page.screenshot({ path: join(screenshots, 'intake-screen-pop-en.png'), fullPage: true });
+  await page.screenshot({ path: join(SCREENSHOTS, 'intake-screen-pop-en.png'), fullPage: true });
   await page.getByTestId('header-user').locator('..').getByText('中文', { exact: true }).click();
   await expect(page.getByTestId('customer-panel')).toContainText('客户视图');
 
@@ -190,7 +177,7 @@ test('(b) a walk-in complaint with the identity check and a receipt kept as a PD
   // Each error leaves as its field is filled.
   await expect(page.locator('[data-testid^="intake-error-"]')).toHaveCount(0);
   await page.keyboard.press('Escape');
-  await page.screenshot({ path: join(screenshots, 'intake-walk-in.png'), fullPage: true });
+  await page.screenshot({ path: join(SCREENSHOTS, 'intake-walk-in.png'), fullPage: true });
   await page.getByTestId('intake-submit').click();
   const number = (await page.getByTestId('created-case-number').textContent())!.trim();
 
@@ -198,14 +185,14 @@ test('(b) a walk-in complaint with the identity check and a receipt kept as a PD
   await expect(page.getByTestId('receipt-case-number')).toHaveText(number);
   await expect(page.getByTestId('receipt')).toContainText('居民身份证');
   await expect(page.getByTestId('receipt-answer-by')).toHaveText(/\d{4}-\d{2}-\d{2}/);
-  await page.screenshot({ path: join(screenshots, 'intake-receipt.png'), fullPage: true });
+  await page.screenshot({ path: join(SCREENSHOTS, 'intake-receipt.png'), fullPage: true });
 
   // The receipt's own address gives the same page again: the PDF copy is made from it.
   const receiptUrl = page.url();
   expect(receiptUrl).toMatch(/#\/receipt\/[0-9a-f-]{36}$/);
   await page.goto(receiptUrl);
   await expect(page.getByTestId('receipt-case-number')).toHaveText(number);
-  const pdfPath = join(screenshots, 'intake-receipt.pdf');
+  const pdfPath = join(SCREENSHOTS, 'intake-receipt.pdf');
   await page.pdf({ path: pdfPath, format: 'A4', printBackground: true });
   const text = execFileSync('pdftotext', ['-layout', pdfPath, '-'], { encoding: 'utf8' });
   expect(text).toContain(number);
@@ -246,7 +233,7 @@ test('(d) with the central API down, a screen pop answers from the cache and the
   await page.getByTestId('intake-description').fill('客户再次来电，询问盗刷款项退回进度');
   await page.getByTestId('intake-customerExpectation').fill('尽快退回款项');
   await expect(page.getByTestId('intake-deadlines').locator('li').first()).toBeVisible();
-  await page.screenshot({ path: join(screenshots, 'intake-offline-pop.png'), fullPage: true });
+  await page.screenshot({ path: join(SCREENSHOTS, 'intake-offline-pop.png'), fullPage: true });
   await page.getByTestId('intake-customerExpectation').press('Control+Enter');
   await expect(page.getByTestId('created-case-number')).toHaveText(/^[A-Z0-9]{2,8}-\d{6}-\d{4}$/);
   await expect(page.getByTestId('intake-created-pending')).toBeVisible();

@@ -5,10 +5,11 @@
 // page with the panel open passes an axe check.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { SCREENSHOTS, signIn } from '../support/e2e-desk';
 import { startPostgres } from '../support/postgres';
 import {
   freePort,
@@ -40,9 +41,6 @@ interface InBrowser {
   getComputedStyle(element: unknown): { opacity: string };
 }
 
-const screenshots = join(process.cwd(), 'artifacts', 'screenshots');
-mkdirSync(screenshots, { recursive: true });
-
 let postgres: Awaited<ReturnType<typeof startPostgres>>;
 let database: pg.Client;
 let api: Service | null = null;
@@ -69,17 +67,6 @@ test.afterAll(async () => {
   await postgres?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-async function signIn(page: Page, launchUrl: string) {
-  await page.goto(launchUrl);
-  const signInForm = page.getByTestId('signin-username');
-  await expect(signInForm.or(page.getByTestId('nav-my-cases'))).toBeVisible();
-  if (!(await signInForm.isVisible())) return;
-  await signInForm.fill('agent01');
-  await page.getByTestId('signin-password').fill('demo1234');
-  await page.getByTestId('signin-submit').click();
-  await expect(page.getByTestId('nav-my-cases')).toBeVisible();
-}
 
 async function logComplaint(page: Page) {
   await page.getByTestId('nav-new-complaint').click();
@@ -150,7 +137,7 @@ test('an agent finds the 盗刷 script, puts it into a note, and attaches the re
   await expect(page.getByTestId('knowledge-body')).toBeVisible();
   await expect(page.getByTestId('knowledge-insert')).toHaveCount(0);
   await expect(page.getByTestId('knowledge-copy')).toBeVisible();
-  await page.screenshot({ path: join(screenshots, 'knowledge-intake.png') });
+  await page.screenshot({ path: join(SCREENSHOTS, 'knowledge-intake.png') });
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('knowledge-panel')).toBeHidden();
 
@@ -159,7 +146,7 @@ test('an agent finds the 盗刷 script, puts it into a note, and attaches the re
   await page.locator(`[data-case-number="${number}"]`).click();
   await expect(page.getByTestId('case-detail-number')).toContainText(number);
   await expect(page.getByTestId('knowledge-open')).toBeVisible();
-  await page.screenshot({ path: join(screenshots, 'case-page-tools.png') });
+  await page.screenshot({ path: join(SCREENSHOTS, 'case-page-tools.png') });
 
   // F3 opens the knowledge panel with the cursor in the search box.
   await page.keyboard.press('F3');
@@ -172,7 +159,7 @@ test('an agent finds the 盗刷 script, puts it into a note, and attaches the re
   await expect(
     page.locator('[data-testid="knowledge-hit"][data-kind="script"]').first(),
   ).toBeVisible();
-  await page.screenshot({ path: join(screenshots, 'knowledge-search.png') });
+  await page.screenshot({ path: join(SCREENSHOTS, 'knowledge-search.png') });
 
   // Accessibility of the whole case page with the panel open: nothing serious or critical.
   const axe = await new AxeBuilder({ page })
@@ -199,7 +186,7 @@ test('an agent finds the 盗刷 script, puts it into a note, and attaches the re
   await expect(body).toBeVisible();
   const script = (await body.textContent())!;
   expect(script.length).toBeGreaterThan(10);
-  await page.screenshot({ path: join(screenshots, 'knowledge-script.png') });
+  await page.screenshot({ path: join(SCREENSHOTS, 'knowledge-script.png') });
 
   // 插入到备注: the text lands in the note box, which takes the focus; Ctrl+Enter saves.
   await page.getByTestId('knowledge-insert').click();
@@ -231,11 +218,11 @@ test('an agent finds the 盗刷 script, puts it into a note, and attaches the re
   await page.locator('[data-testid="knowledge-hit"][data-kind="script"]').first().click();
   const noticeScript = (await body.textContent())!;
   await expect(page.getByTestId('knowledge-insert')).toHaveText('插入到通知内容');
-  await page.screenshot({ path: join(screenshots, 'knowledge-over-notice.png') });
+  await page.screenshot({ path: join(SCREENSHOTS, 'knowledge-over-notice.png') });
   await page.getByTestId('knowledge-insert').click();
   await expect(panel).toBeHidden();
   await expect(page.getByTestId('event-field-summary')).toHaveValue(noticeScript);
-  await page.screenshot({ path: join(screenshots, 'notice-with-script.png') });
+  await page.screenshot({ path: join(SCREENSHOTS, 'notice-with-script.png') });
   await page.getByTestId('event-cancel').click();
   await expect(page.getByTestId('event-form')).toBeHidden();
 
@@ -263,7 +250,7 @@ test('an agent finds the 盗刷 script, puts it into a note, and attaches the re
   await expect(page.getByTestId('attachments-error')).toContainText('不支持此文件类型');
   await expect(items.nth(1)).toHaveAttribute('data-state', 'uploaded', { timeout: 20_000 });
   await page.getByTestId('attachments-panel').scrollIntoViewIfNeeded();
-  await page.screenshot({ path: join(screenshots, 'case-attachments.png'), fullPage: true });
+  await page.screenshot({ path: join(SCREENSHOTS, 'case-attachments.png'), fullPage: true });
 
   // The server holds exactly the two images, byte for byte; the program never left.
   const stored = await database.query<{ file_name: string; content: Buffer }>(
@@ -294,7 +281,7 @@ test('an agent finds the 盗刷 script, puts it into a note, and attaches the re
         .evaluate((modal) => (globalThis as unknown as InBrowser).getComputedStyle(modal).opacity),
     )
     .toBe('1');
-  await page.screenshot({ path: join(screenshots, 'attachment-preview.png') });
+  await page.screenshot({ path: join(SCREENSHOTS, 'attachment-preview.png') });
   await page.keyboard.press('Escape');
   await expect(preview).toBeHidden();
 
@@ -312,7 +299,7 @@ test('an agent finds the 盗刷 script, puts it into a note, and attaches the re
   // The status bar counts it as waiting.
   await expect(page.getByTestId('sync-pending')).toHaveAttribute('data-count', '1');
   await page.getByTestId('attachments-panel').scrollIntoViewIfNeeded();
-  await page.screenshot({ path: join(screenshots, 'attachment-pending-offline.png') });
+  await page.screenshot({ path: join(SCREENSHOTS, 'attachment-pending-offline.png') });
   api = await startCentralApiProcess(postgres.url, apiPort);
   await expect(items.nth(2)).toHaveAttribute('data-state', 'uploaded', { timeout: 45_000 });
   await expect(page.getByTestId('sync-pending')).toHaveAttribute('data-count', '0');

@@ -4,7 +4,7 @@
 // serious accessibility violation.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -13,6 +13,7 @@ import { BUSINESS_LINES, CHANNELS, type CaseIntake } from '../../shared/domain';
 import { registerCase } from '../../shared/intake';
 import { openCacheDb } from '../../main/backend/cache-db';
 import { catchUpCaseQueue, deferCaseQueueIndex } from '../../main/backend/case-queue';
+import { SCREENSHOTS, signIn } from '../support/e2e-desk';
 import { startPostgres } from '../support/postgres';
 import {
   freePort,
@@ -20,9 +21,6 @@ import {
   startWebHostProcess,
   type Service,
 } from '../support/processes';
-
-const screenshots = join(process.cwd(), 'artifacts', 'screenshots');
-mkdirSync(screenshots, { recursive: true });
 
 let postgres: Awaited<ReturnType<typeof startPostgres>>;
 let database: pg.Client;
@@ -55,18 +53,6 @@ test.afterAll(async () => {
   await postgres?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-async function signIn(page: Page, launchUrl = host!.ready) {
-  await page.goto(launchUrl);
-  const username = page.getByTestId('signin-username');
-  await expect(username.or(page.getByTestId('nav-my-cases'))).toBeVisible();
-  if (await username.isVisible()) {
-    await username.fill('agent01');
-    await page.getByTestId('signin-password').fill('demo1234');
-    await page.getByTestId('signin-submit').click();
-  }
-  await expect(page.getByTestId('queue-screen')).toBeVisible();
-}
 
 /** A contract call over the browser host's own socket, as the renderer makes it. */
 async function callHost(page: Page, method: string, input: unknown): Promise<unknown> {
@@ -118,7 +104,8 @@ async function pick(page: Page, testId: string, option: string) {
 test('the queue: next deadline first, filters, 2-character search, saved views, keyboard', async ({
   page,
 }) => {
-  await signIn(page);
+  await signIn(page, host!.ready);
+  await expect(page.getByTestId('queue-screen')).toBeVisible();
   // A new urgent case (risk keyword 冻结) with a 15-minute first-contact clock ticking.
   const created = (await callHost(page, 'cases.create', {
     customerName: '钱文静',
@@ -153,7 +140,7 @@ test('the queue: next deadline first, filters, 2-character search, saved views, 
   const before = await countdown.textContent();
   await expect.poll(() => countdown.textContent(), { timeout: 3_000 }).not.toBe(before);
   await expect(page.locator('[data-sla="breached"]').first()).toContainText(/已超时/);
-  await page.screenshot({ path: join(screenshots, 'queue-mine.png'), fullPage: true });
+  await page.screenshot({ path: join(SCREENSHOTS, 'queue-mine.png'), fullPage: true });
 
   // A two-character search: exactly the server's matches, the new case among them.
   await page.getByTestId('queue-search').fill('冻结');
@@ -165,7 +152,7 @@ test('the queue: next deadline first, filters, 2-character search, saved views, 
   expect(frozen).toBeLessThan(mine);
   await expect.poll(() => shownTotal(page)).toBe(frozen);
   await expect(page.locator(`[data-case-number="${created.number}"]`)).toBeVisible();
-  await page.screenshot({ path: join(screenshots, 'queue-search.png'), fullPage: true });
+  await page.screenshot({ path: join(SCREENSHOTS, 'queue-search.png'), fullPage: true });
   await page.getByTestId('queue-search').fill('');
   await expect.poll(() => shownTotal(page)).toBe(mine);
 
@@ -195,7 +182,7 @@ test('the queue: next deadline first, filters, 2-character search, saved views, 
   await pick(page, 'queue-views', '紧急工单');
   await expect.poll(() => shownTotal(page)).toBe(urgent);
   await expect(page.getByTestId('queue-filter-priority')).toContainText('紧急');
-  await page.screenshot({ path: join(screenshots, 'queue-saved-view.png'), fullPage: true });
+  await page.screenshot({ path: join(SCREENSHOTS, 'queue-saved-view.png'), fullPage: true });
   await page.getByTestId('queue-view-delete').click();
   await page.getByTestId('queue-view-delete-confirm').click();
   await expect.poll(() => callHost(page, 'queue.views.list', {})).toEqual([]);
@@ -209,24 +196,26 @@ test('the queue: next deadline first, filters, 2-character search, saved views, 
   );
   await expect.poll(() => shownTotal(page)).toBeLessThanOrEqual(Number(team.rows[0]!.n));
   await expect(page.getByRole('columnheader', { name: '负责人' })).toBeVisible();
-  await page.screenshot({ path: join(screenshots, 'queue-team.png'), fullPage: true });
+  await page.screenshot({ path: join(SCREENSHOTS, 'queue-team.png'), fullPage: true });
   await page.getByTestId('queue-tab-mine').click();
   await expect.poll(() => shownTotal(page)).toBe(mine);
 });
 
 test('the queue reads in English too', async ({ page }) => {
-  await signIn(page);
+  await signIn(page, host!.ready);
+  await expect(page.getByTestId('queue-screen')).toBeVisible();
   await page.getByTestId('language-en').click();
   await expect(page.getByTestId('queue-tab-team')).toContainText("My team's queue");
   await expect(page.getByTestId('case-table')).toContainText('SLA countdown');
   await expect(page.locator('[data-sla="breached"]').first()).toContainText(/Overdue by/);
-  await page.screenshot({ path: join(screenshots, 'queue-en.png'), fullPage: true });
+  await page.screenshot({ path: join(SCREENSHOTS, 'queue-en.png'), fullPage: true });
   await page.getByTestId('language-zh-CN').click();
   await expect(page.getByTestId('queue-tab-team')).toContainText('团队队列');
 });
 
 test('the queue has no serious accessibility violation', async ({ page }) => {
-  await signIn(page);
+  await signIn(page, host!.ready);
+  await expect(page.getByTestId('queue-screen')).toBeVisible();
   await expect(page.getByTestId('case-row').first()).toBeVisible();
   const results = await new AxeBuilder({ page }).analyze();
   const serious = results.violations
@@ -241,7 +230,8 @@ test('the queue has no serious accessibility violation', async ({ page }) => {
 });
 
 test('the keyboard alone reaches the table and opens a case', async ({ page }) => {
-  await signIn(page);
+  await signIn(page, host!.ready);
+  await expect(page.getByTestId('queue-screen')).toBeVisible();
   await expect(page.getByTestId('case-row').first()).toBeVisible();
   await page.getByTestId('queue-search').focus();
   let focused: { testId: string | null; number: string | null } = { testId: null, number: null };
@@ -265,7 +255,7 @@ test('the keyboard alone reaches the table and opens a case', async ({ page }) =
   );
   const thirdRow = page.locator('[data-testid="case-row"][data-index="2"]');
   expect(second).toBe(await thirdRow.getAttribute('data-case-number'));
-  await page.screenshot({ path: join(screenshots, 'queue-keyboard.png'), fullPage: true });
+  await page.screenshot({ path: join(SCREENSHOTS, 'queue-keyboard.png'), fullPage: true });
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('case-detail-number')).toContainText(second!);
 });
@@ -349,6 +339,7 @@ test('with 100,000 cached cases the table keeps a small DOM and any window shows
   const scaleHost = await startWebHostProcess(api!.ready, dir);
   try {
     await signIn(page, scaleHost.ready);
+    await expect(page.getByTestId('queue-screen')).toBeVisible();
     // The cached cases, and the server's pulled on top once the first pull is done.
     const total = 100_000 + (await serverCount('true'));
     await expect.poll(() => shownTotal(page), { timeout: 60_000 }).toBe(total);
@@ -374,7 +365,7 @@ test('with 100,000 cached cases the table keeps a small DOM and any window shows
     await expect(
       page.locator(`[data-testid="case-row"][data-index="${Math.floor(total / 2)}"]`),
     ).toBeVisible();
-    await page.screenshot({ path: join(screenshots, 'queue-100k.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'queue-100k.png'), fullPage: true });
 
     // A two-character search over all of them.
     await page.getByTestId('queue-search').fill('冻结');

@@ -1,10 +1,11 @@
 // The spine, as an agent lives it: sign in, log a complaint, lose the central API, keep
 // working, and find everything on the server (checked in PostgreSQL itself) once it is back.
 import { expect, test, type Page } from '@playwright/test';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { SCREENSHOTS, signIn } from '../support/e2e-desk';
 import { startPostgres } from '../support/postgres';
 import {
   freePort,
@@ -12,9 +13,6 @@ import {
   startWebHostProcess,
   type Service,
 } from '../support/processes';
-
-const screenshots = join(process.cwd(), 'artifacts', 'screenshots');
-mkdirSync(screenshots, { recursive: true });
 
 let postgres: Awaited<ReturnType<typeof startPostgres>>;
 let database: pg.Client;
@@ -42,18 +40,6 @@ test.afterAll(async () => {
   await postgres?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-async function signIn(page: Page, launchUrl: string) {
-  await page.goto(launchUrl);
-  // The backend keeps its session across page loads: sign in only when it asks.
-  const signInForm = page.getByTestId('signin-username');
-  await expect(signInForm.or(page.getByTestId('nav-my-cases'))).toBeVisible();
-  if (!(await signInForm.isVisible())) return;
-  await signInForm.fill('agent01');
-  await page.getByTestId('signin-password').fill('demo1234');
-  await page.getByTestId('signin-submit').click();
-  await expect(page.getByTestId('nav-my-cases')).toBeVisible();
-}
 
 async function logComplaint(
   page: Page,
@@ -86,7 +72,7 @@ test('an agent keeps working through an outage and nothing is lost', async ({ pa
   await page
     .getByTestId('intake-description')
     .fill('客户反映信用卡被盗刷两笔，共计3,200元，本人未授权');
-  await page.screenshot({ path: join(screenshots, 'intake-form.png'), fullPage: true });
+  await page.screenshot({ path: join(SCREENSHOTS, 'intake-form.png'), fullPage: true });
   const first = await logComplaint(page, {
     name: '周丽华',
     phone: '13900007788',
@@ -118,7 +104,7 @@ test('an agent keeps working through an outage and nothing is lost', async ({ pa
   await expect.poll(() => waitingCount(page)).toBe(2);
   await page.getByTestId('nav-my-cases').click();
   await expect(page.getByTestId('case-table')).toContainText(second);
-  await page.screenshot({ path: join(screenshots, 'queue-offline.png'), fullPage: true });
+  await page.screenshot({ path: join(SCREENSHOTS, 'queue-offline.png'), fullPage: true });
 
   // It comes back: both changes reach PostgreSQL, the waiting count returns to 0.
   api = await startCentralApiProcess(postgres.url, apiPort);
@@ -136,7 +122,7 @@ test('an agent keeps working through an outage and nothing is lost', async ({ pa
   expect(notes.rows.map((row) => row.text)).toEqual([
     '已致电客户，告知已临时冻结卡片，等待风控核实',
   ]);
-  await page.screenshot({ path: join(screenshots, 'queue-synced.png'), fullPage: true });
+  await page.screenshot({ path: join(SCREENSHOTS, 'queue-synced.png'), fullPage: true });
 });
 
 test('the local data survives a restart of the workstation backend', async ({ page }) => {
@@ -157,7 +143,7 @@ test('an empty description is refused at the field and nothing is stored', async
   await page.getByTestId('intake-submit').click();
   await expect(page.getByTestId('intake-error-description')).toBeVisible();
   await expect(page.getByTestId('created-case-number')).toHaveCount(0);
-  await page.screenshot({ path: join(screenshots, 'intake-error.png'), fullPage: true });
+  await page.screenshot({ path: join(SCREENSHOTS, 'intake-error.png'), fullPage: true });
   expect(await waitingCount(page)).toBe(0);
   const after = await database.query<{ n: string }>('SELECT count(*)::text AS n FROM cases');
   expect(after.rows[0]!.n).toBe(before.rows[0]!.n);
